@@ -1,0 +1,32 @@
+# Pinned sqlc: `go run` builds it once (a few minutes) and caches it.
+SQLC := go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
+
+.PHONY: help run test bench generate sqlc-diff check static
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: ## run the app on embedded defaults (http://quadball-canada.localhost:8080)
+	go run ./app
+
+test: ## run the whole test suite (race detector on)
+	go test -race -count=1 ./...
+
+bench: ## print the benchmark figures (cold open, warm request, migrate)
+	go test -run '^$$' -bench . -benchmem ./...
+
+generate: ## regenerate app/db/* from queries/ and schema/
+	$(SQLC) generate
+
+sqlc-diff: ## fail if the generated code is out of date
+	$(SQLC) diff
+
+check: ## gofmt, go vet and sqlc diff, as CI runs them
+	@test -z "$$(gofmt -l app schema static views)" || (gofmt -l app schema static views; exit 1)
+	go vet ./...
+	$(SQLC) diff
+
+static: ## copy the pinned front-end files from npm into static/
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css static/pico.min.css

@@ -1,0 +1,58 @@
+// Package apperr defines the application's error codes. Capabilities return
+// an *Error with a code and a message meant for the person using the app;
+// the web layer maps the code to an HTTP status in one place and logs only
+// internal errors. Any other error is internal: its text is never shown.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the person who caused it.
+type Code string
+
+// The codes, each mapped to one HTTP status by the web layer.
+const (
+	Invalid      Code = "invalid"      // 422: the input is wrong; the message says how
+	BadRequest   Code = "bad_request"  // 400: the request itself is malformed
+	NotFound     Code = "not_found"    // 404
+	Unauthorized Code = "unauthorized" // 401: sign in first
+	Forbidden    Code = "forbidden"    // 403
+	Conflict     Code = "conflict"     // 409: someone else changed it first
+	Unavailable  Code = "unavailable"  // 503: try again shortly (maintenance)
+	Internal     Code = "internal"     // 500: our fault; details only in the log
+)
+
+// Error is an application error whose Message may be shown to the user.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the code of err: the code of the first *Error in its chain,
+// or Internal.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// MessageOf returns the user-facing message of err, or a generic message for
+// internal errors so that no detail leaks.
+func MessageOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong on our side. Please try again; if it keeps happening, contact support."
+}

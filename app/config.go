@@ -1,0 +1,82 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the application's configuration. Every field has a working
+// default, can be set by an environment variable, and can be overridden by a
+// command-line flag of the same meaning.
+type config struct {
+	Addr            string
+	DataDir         string
+	BaseDomain      string
+	MaxOpenOrgs     int
+	IdleTimeout     time.Duration
+	Readers         int
+	MigrateParallel int
+	LogFormat       string
+	LogLevel        string
+}
+
+// env returns the environment variable name, or def when it is unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+// flags registers the options every command shares on fs.
+func (c *config) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", env("SPORTSAPP_DATA_DIR", "./tenants"), "directory of the platform and organization databases (SPORTSAPP_DATA_DIR)")
+	fs.StringVar(&c.BaseDomain, "base-domain", env("SPORTSAPP_BASE_DOMAIN", "localhost"), "organizations live at <slug>.<base-domain> (SPORTSAPP_BASE_DOMAIN)")
+	fs.StringVar(&c.LogFormat, "log-format", env("SPORTSAPP_LOG_FORMAT", "text"), "log format: text or json (SPORTSAPP_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("SPORTSAPP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (SPORTSAPP_LOG_LEVEL)")
+	fs.IntVar(&c.MigrateParallel, "migrate-parallel", envInt("SPORTSAPP_MIGRATE_PARALLEL", 4), "org databases migrated at once (SPORTSAPP_MIGRATE_PARALLEL)")
+}
+
+// serveFlags registers the server's own options on fs.
+func (c *config) serveFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", env("SPORTSAPP_ADDR", ":8080"), "address to listen on (SPORTSAPP_ADDR)")
+	fs.IntVar(&c.MaxOpenOrgs, "max-open-orgs", envInt("SPORTSAPP_MAX_OPEN_ORGS", 256), "organization databases kept open at most (SPORTSAPP_MAX_OPEN_ORGS)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("SPORTSAPP_IDLE_TIMEOUT", 10*time.Minute), "close an organization database unused for this long (SPORTSAPP_IDLE_TIMEOUT)")
+	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
+}
+
+// logger builds the structured logger the configuration asks for.
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", c.LogLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(c.LogFormat) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"sportsapp/app/tenant"
+	"sportsapp/app/web"
+)
+
+// cmdServe: sportsapp [serve]. It migrates the platform and every org
+// database before accepting requests (requests never migrate), seeds
+// Quadball Canada into an empty platform, and on SIGINT/SIGTERM finishes
+// the requests under way and closes every database cleanly.
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.flags(fs)
+	cfg.serveFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, reg, err := platform(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if created, err := reg.SeedDefault(ctx); err != nil {
+		return fmt.Errorf("seed %s: %w", tenant.DefaultOrgName, err)
+	} else if created {
+		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug)
+	}
+	if err := migrateFleet(ctx, &cfg, reg, log); err != nil {
+		return err
+	}
+
+	pool := tenant.NewPool(reg, tenant.PoolOptions{
+		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
+	})
+	defer pool.Close()
+	srv, err := web.New(web.Deps{
+		Registry: reg,
+		Resolver: tenant.NewResolver(cfg.BaseDomain, reg, 30*time.Second),
+		Pool:     pool,
+		Logger:   log,
+	})
+	if err != nil {
+		return err
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Listen(cfg.Addr) }()
+	log.Info("serving", "addr", cfg.Addr, "data_dir", cfg.DataDir,
+		"try", fmt.Sprintf("http://%s.%s%s", tenant.DefaultOrgSlug, cfg.BaseDomain, portOf(cfg.Addr)))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// portOf returns ":8080" for an address such as ":8080" or "127.0.0.1:8080",
+// and "" for port 80.
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			if addr[i+1:] == "80" {
+				return ""
+			}
+			return addr[i:]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,156 @@
+// Package sqlite opens SQLite database files the one way this application
+// uses them, and migrates them with goose from the embedded schema.
+//
+// Every file is opened as two database/sql pools over modernc.org/sqlite
+// (pure Go, no cgo):
+//
+//   - a writer with exactly one connection whose transactions start with
+//     BEGIN IMMEDIATE, so writers queue on the Go side instead of failing
+//     with SQLITE_BUSY when a deferred transaction tries to upgrade its lock;
+//   - a small pool of readers marked query_only, which in WAL mode read a
+//     consistent snapshot without ever blocking the writer.
+//
+// The pragmas are set in the DSN so that every new connection gets them,
+// including connections database/sql opens long after start-up:
+//
+//   - journal_mode(WAL): readers and the writer do not block each other, and
+//     Litestream replicates by shipping WAL frames;
+//   - busy_timeout(5000): a connection waits up to 5 s for a lock held by
+//     another connection (a checkpoint, the migrate command) instead of
+//     returning "database is locked" to a user;
+//   - foreign_keys(1): SQLite leaves them off by default;
+//   - synchronous(NORMAL): durable across application crashes and safe in
+//     WAL mode; only an OS crash can lose the last transactions, which the
+//     replica covers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DefaultReaders is the size of the read pool per database when the caller
+// does not choose one: enough for a few concurrent requests on one org
+// without holding many file descriptors per open org.
+const DefaultReaders = 4
+
+// Options controls how a file is opened.
+type Options struct {
+	// Readers is the maximum number of read connections (DefaultReaders if 0).
+	Readers int
+	// Create allows the file to be created. Org files are opened without it,
+	// so no request can ever create a database file.
+	Create bool
+}
+
+// DB is one SQLite file opened as a single writer and a bounded reader pool.
+type DB struct {
+	Path string
+	// W is the writer: one connection, immediate transactions.
+	W *sql.DB
+	// R is the read pool: query_only connections.
+	R *sql.DB
+}
+
+// ErrNotExist is returned by Open when the file does not exist and
+// Options.Create is false.
+var ErrNotExist = errors.New("database file does not exist")
+
+// DSN returns the modernc.org/sqlite data source name for path with the
+// application's pragmas. mode is "rwc", "rw" or "ro".
+func DSN(path, mode string, readOnly bool) string {
+	var b strings.Builder
+	b.WriteString("file:")
+	b.WriteString(escapePath(path))
+	b.WriteString("?mode=")
+	b.WriteString(mode)
+	b.WriteString("&_txlock=immediate")
+	b.WriteString("&_pragma=busy_timeout(5000)")
+	b.WriteString("&_pragma=journal_mode(WAL)")
+	b.WriteString("&_pragma=foreign_keys(1)")
+	b.WriteString("&_pragma=synchronous(NORMAL)")
+	if readOnly {
+		b.WriteString("&_pragma=query_only(1)")
+	}
+	return b.String()
+}
+
+// escapePath percent-encodes the characters that end the path part of an
+// SQLite URI filename.
+func escapePath(p string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return r.Replace(p)
+}
+
+// Open opens path as a writer and a reader pool and checks that the file is
+// usable (the first connection runs the pragmas).
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if !opt.Create {
+		if _, err := os.Stat(path); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: %w", path, ErrNotExist)
+			}
+			return nil, err
+		}
+	}
+	readers := opt.Readers
+	if readers <= 0 {
+		readers = DefaultReaders
+	}
+	mode := "rw"
+	if opt.Create {
+		mode = "rwc"
+	}
+	w, err := sql.Open("sqlite", DSN(path, mode, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// The writer connects first: it may create the file and switch it to WAL.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", DSN(path, "rw", true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	return &DB{Path: path, W: w, R: r}, nil
+}
+
+// Close closes both pools. A clean close of the last connection checkpoints
+// the WAL into the main file.
+func (db *DB) Close() error {
+	return errors.Join(db.R.Close(), db.W.Close())
+}
+
+// Tx runs fn in an immediate transaction on the writer, committing if fn
+// returns nil and rolling back otherwise.
+func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+// Files returns the paths that together hold a database's state: the main
+// file, its WAL and its shared-memory index.
+func Files(path string) []string {
+	return []string{path, path + "-wal", path + "-shm"}
+}

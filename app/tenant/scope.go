@@ -1,0 +1,53 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/db/orgdb"
+)
+
+// Scope is what a handler gets for the request's organization: the org and
+// queries bound to that org's database file and no other. It is the only way
+// to obtain org queries, so no org query can run without an organization.
+type Scope struct {
+	Org Org
+	h   *Handle
+}
+
+// NewScope wraps a pool handle.
+func NewScope(h *Handle) *Scope { return &Scope{Org: h.Org(), h: h} }
+
+// Q returns read-only queries on the org's reader pool.
+func (s *Scope) Q() *orgdb.Queries { return orgdb.New(s.h.DB().R) }
+
+// W returns queries on the org's single writer connection, for a lone write.
+// Several writes that belong together go through Tx.
+func (s *Scope) W() *orgdb.Queries { return orgdb.New(s.h.DB().W) }
+
+// Tx runs fn in one immediate transaction on the org's writer.
+func (s *Scope) Tx(ctx context.Context, fn func(q *orgdb.Queries) error) error {
+	return s.h.DB().Tx(ctx, func(tx *sql.Tx) error { return fn(orgdb.New(tx)) })
+}
+
+type scopeKey struct{}
+
+// WithScope returns ctx carrying s.
+func WithScope(ctx context.Context, s *Scope) context.Context {
+	return context.WithValue(ctx, scopeKey{}, s)
+}
+
+// errNoOrg is a programming error: an org route ran outside the org
+// middleware. It is a 500, never a fallback to some default organization.
+var errNoOrg = apperr.Errorf(apperr.Internal, "no organization in request context")
+
+// From returns the organization scope carried by ctx. It is the one typed
+// accessor handlers use; it fails rather than guess when there is none.
+func From(ctx context.Context) (*Scope, error) {
+	s, ok := ctx.Value(scopeKey{}).(*Scope)
+	if !ok || s == nil {
+		return nil, errNoOrg
+	}
+	return s, nil
+}

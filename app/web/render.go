@@ -1,0 +1,102 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"sportsapp/app/tenant"
+	"sportsapp/static"
+	"sportsapp/views"
+)
+
+// page is the data every full page's layout needs; each view embeds it.
+type page struct {
+	Title     string
+	SiteName  string // the org's name on an org host, empty on the platform host
+	IsOrg     bool
+	RequestID string
+}
+
+// layout is the page shell every full page is rendered into.
+const layout = "layouts/main"
+
+// newEngine loads the embedded templates once, failing at start-up (not on
+// a user's request) if one does not parse.
+func newEngine(assets map[string]string) (*html.Engine, error) {
+	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFunc("asset", func(name string) (string, error) {
+		u, ok := assets[name]
+		if !ok {
+			return "", fmt.Errorf("no static asset %q", name)
+		}
+		return u, nil
+	})
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("load views: %w", err)
+	}
+	return engine, nil
+}
+
+// assetURLs maps each static file to a URL carrying a hash of its content,
+// so the files can be cached for a year and a new release is fetched anew.
+func assetURLs() (map[string]string, error) {
+	urls := map[string]string{}
+	err := fs.WalkDir(static.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static.FS, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		urls[path] = "/static/" + path + "?v=" + hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return urls, err
+}
+
+// pageFor fills the layout data for the current request.
+func (s *Server) pageFor(c *fiber.Ctx, title string) page {
+	p := page{Title: title, RequestID: requestID(c)}
+	if t, ok := targetOf(c); ok && t.Kind == tenant.HostOrg {
+		p.SiteName, p.IsOrg = t.Org.Name, true
+	}
+	return p
+}
+
+// render executes a view into a buffer first, so that a template error
+// becomes a clean 500 instead of half a page. A full page is wrapped in the
+// layout; a partial (name with "_") is sent alone.
+func (s *Server) render(c *fiber.Ctx, status int, name string, view any) error {
+	var buf bytes.Buffer
+	var err error
+	if isPartial(name) {
+		err = s.views.Render(&buf, name, view)
+	} else {
+		err = s.views.Render(&buf, name, view, layout)
+	}
+	if err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Vary(hxRequest)
+	c.Type("html", "utf-8")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// isPartial reports whether a template name is a partial (<dir>/_<name>).
+func isPartial(name string) bool {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '/' {
+			return i+1 < len(name) && name[i+1] == '_'
+		}
+	}
+	return len(name) > 0 && name[0] == '_'
+}

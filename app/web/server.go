@@ -1,0 +1,99 @@
+// Package web is the HTTP side of the application: the route table, the
+// middleware that resolves a request's Host to an organization, the single
+// error path, and the handlers that render server-side HTML with htmx.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/template/html/v2"
+
+	"sportsapp/app/tenant"
+	"sportsapp/static"
+)
+
+// Server serves every organization's host and the platform host.
+type Server struct {
+	app      *fiber.App
+	log      *slog.Logger
+	reg      *tenant.Registry
+	resolver *tenant.Resolver
+	pool     *tenant.Pool
+	views    *html.Engine
+}
+
+// Deps are what the server needs from the rest of the application.
+type Deps struct {
+	Registry *tenant.Registry
+	Resolver *tenant.Resolver
+	Pool     *tenant.Pool
+	Logger   *slog.Logger
+}
+
+// New builds the server, its middleware and its routes.
+func New(d Deps) (*Server, error) {
+	assets, err := assetURLs()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := newEngine(assets)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool, views: engine}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.app = fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		BodyLimit:             1 << 20,
+		ReadBufferSize:        8192,
+	})
+	s.app.Use(recover.New())
+	s.app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
+	s.app.Use(s.logRequests)
+	s.app.Use(securityHeaders)
+	s.app.Use(s.resolveHost)
+	s.app.Use("/static", filesystem.New(filesystem.Config{
+		Root:   http.FS(static.FS),
+		MaxAge: 365 * 24 * 60 * 60, // URLs carry a content hash
+	}))
+	s.app.Use(s.orgScope)
+	s.mount(s.routes())
+	return s, nil
+}
+
+// App returns the Fiber app (tests drive it with app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves HTTP on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Serve serves HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests under way.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// hostURL returns the origin of the given subdomain of the base domain, with
+// the scheme and port of the current request, e.g. http://admin.localhost:8080.
+func (s *Server) hostURL(c *fiber.Ctx, sub string) string {
+	host := sub + "." + s.resolver.BaseDomain()
+	if _, port, err := net.SplitHostPort(c.Hostname()); err == nil && port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	return c.Protocol() + "://" + strings.TrimSuffix(host, ".")
+}

@@ -1,0 +1,11 @@
+// Package views embeds the HTML templates: layouts/ for the page shells,
+// <resource>/<page>.html for pages and <resource>/_<name>.html for htmx
+// partials.
+package views
+
+import "embed"
+
+// FS holds every template.
+//
+//go:embed layouts/*.html home/*.html errors/*.html
+var FS embed.FS
