@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"text/tabwriter"
 
 	"sportsapp/app/sqlite"
@@ -42,13 +43,17 @@ func platform(ctx context.Context, cfg *config) (*sqlite.DB, *tenant.Registry, e
 	return db, tenant.NewRegistry(db, cfg.DataDir), nil
 }
 
-// migrateFleet migrates every organization database, logging each one.
-func migrateFleet(ctx context.Context, cfg *config, reg *tenant.Registry, log *slog.Logger) error {
-	return reg.MigrateAll(ctx, cfg.MigrateParallel, func(r tenant.MigrateResult) {
+// migrateFleet migrates every organization database, logging each one that
+// changed, and returns how many it checked.
+func migrateFleet(ctx context.Context, cfg *config, reg *tenant.Registry, log *slog.Logger) (int, error) {
+	var n atomic.Int64
+	err := reg.MigrateAll(ctx, tenant.OrgMigrations, cfg.MigrateParallel, func(r tenant.MigrateResult) {
+		n.Add(1)
 		if r.From != r.To {
 			log.Info("org database migrated", "org", r.Org.Slug, "from", r.From, "to", r.To)
 		}
 	})
+	return int(n.Load()), err
 }
 
 // cmdMigrate: sportsapp migrate.
@@ -69,13 +74,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
-	n := 0
-	err = reg.MigrateAll(ctx, cfg.MigrateParallel, func(r tenant.MigrateResult) {
-		n++
-		if r.From != r.To {
-			log.Info("org database migrated", "org", r.Org.Slug, "from", r.From, "to", r.To)
-		}
-	})
+	n, err := migrateFleet(ctx, &cfg, reg, log)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	} else if created {
 		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug)
 	}
-	if err := migrateFleet(ctx, &cfg, reg, log); err != nil {
+	if _, err := migrateFleet(ctx, &cfg, reg, log); err != nil {
 		return err
 	}
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
+
+	"sportsapp/app/sqlite"
 )
 
 // MigrateResult reports one organization's migration.
@@ -13,12 +15,12 @@ type MigrateResult struct {
 	From, To int64
 }
 
-// MigrateAll brings every organization's database to the latest schema, at
-// most parallel at a time. At the first failure it starts no further
+// MigrateAll brings every organization's database to the latest version of
+// migs (normally OrgMigrations), at most parallel at a time. At the first failure it starts no further
 // migrations, waits for those under way, and returns an error naming the
 // organization and its file. Files are never created here: a registered org
 // whose file is missing is a failure, not a fresh empty database.
-func (r *Registry) MigrateAll(ctx context.Context, parallel int, report func(MigrateResult)) error {
+func (r *Registry) MigrateAll(ctx context.Context, migs sqlite.Migrations, parallel int, report func(MigrateResult)) error {
 	orgs, err := r.List(ctx)
 	if err != nil {
 		return err
@@ -40,7 +42,7 @@ func (r *Registry) MigrateAll(ctx context.Context, parallel int, report func(Mig
 			if err != nil {
 				return err
 			}
-			from, to, err := OrgMigrations.MigrateFile(gctx, path, false)
+			from, to, err := migs.MigrateFile(gctx, path, false)
 			if err != nil {
 				return fmt.Errorf("migrate org %s (id %s, file %s): %w", org.Slug, org.ID, path, err)
 			}

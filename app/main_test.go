@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sportsapp/app/tenant"
+)
+
+// cli runs the command line in dataDir and returns the exit code and output.
+func cli(t *testing.T, dataDir string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	args = append(args, "--data-dir", dataDir)
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestOrgCreateAndList(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := cli(t, dir, "org", "create", "--slug", "quadball-alberta", "--name", "Quadball Alberta")
+	if code != 0 || !strings.Contains(out, "created Quadball Alberta") {
+		t.Fatalf("create: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cli(t, dir, "org", "create", "--slug", "quadball-alberta", "--name", "Again")
+	if code != 1 || !strings.Contains(errOut, "already taken") {
+		t.Fatalf("duplicate: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, dir, "org", "create", "--slug", "Bad Slug", "--name", "X")
+	if code != 1 || !strings.Contains(errOut, "lowercase") {
+		t.Fatalf("bad slug: %d %q", code, errOut)
+	}
+	code, out, _ = cli(t, dir, "org", "list")
+	if code != 0 || !strings.Contains(out, "quadball-alberta") || !strings.Contains(out, "active") {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	if code, _, _ := cli(t, dir, "org", "frobnicate"); code != 2 {
+		t.Fatalf("unknown subcommand exit %d, want 2", code)
+	}
+	if code, _, _ := cli(t, dir, "nonsense"); code != 2 {
+		t.Fatalf("unknown command exit %d, want 2", code)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, err := tenant.OpenPlatform(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := tenant.NewRegistry(db, dir)
+	var broken tenant.Org
+	for i := range 200 {
+		o, err := reg.Create(context.Background(), fmt.Sprintf("league-%03d", i), fmt.Sprintf("League %03d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 150 {
+			broken = o
+		}
+	}
+	db.Close()
+
+	code, out, errOut := cli(t, dir, "migrate")
+	if code != 0 || !strings.Contains(out, "migrated 200 organization databases") {
+		t.Fatalf("migrate: %d %q %q", code, out, errOut)
+	}
+
+	path, _ := reg.OrgPath(broken.ID)
+	if err := os.WriteFile(path, []byte("garbage, not a database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = cli(t, dir, "migrate")
+	if code == 0 || !strings.Contains(errOut, "league-150") || !strings.Contains(errOut, broken.ID) {
+		t.Fatalf("broken migrate: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// The default command serves Quadball Canada on an empty data dir and shuts
+// down cleanly on a signal, leaving no WAL behind.
+func TestServeSeedsAndShutsDownCleanly(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, &bytes.Buffer{}, &stderr)
+	}()
+	get := func(host string) (int, error) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		res.Body.Close()
+		return res.StatusCode, nil
+	}
+	var status int
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if status, err = get("quadball-canada.localhost"); err == nil {
+			break
+		}
+	}
+	if status != 200 {
+		cancel()
+		t.Fatalf("quadball-canada: %d %v\n%s", status, err, stderr.String())
+	}
+	if s, _ := get("nosuch.localhost"); s != 404 {
+		t.Errorf("nosuch: %d", s)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exit %d\n%s", code, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	wal, _ := filepath.Glob(filepath.Join(dir, "*", "*-wal"))
+	wal2, _ := filepath.Glob(filepath.Join(dir, "*-wal"))
+	if len(wal)+len(wal2) > 0 {
+		t.Fatalf("WAL files left after shutdown: %v %v", wal, wal2)
+	}
+	if !strings.Contains(stderr.String(), "org=quadball-canada") {
+		t.Errorf("request log lacks the org slug:\n%s", stderr.String())
+	}
+}

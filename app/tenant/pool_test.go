@@ -1,0 +1,245 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func newPool(t testing.TB, reg *Registry, opt PoolOptions) *Pool {
+	t.Helper()
+	if opt.Logger == nil {
+		opt.Logger = quiet
+	}
+	p := NewPool(reg, opt)
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func TestPoolConcurrentFirstAcquireOpensOnce(t *testing.T) {
+	reg := newRegistry(t)
+	org := createOrgs(t, reg, 1)[0]
+	p := newPool(t, reg, PoolOptions{})
+
+	const n = 50
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			<-start
+			h, err := p.Acquire(context.Background(), org)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer h.Release()
+			if _, err := NewScope(h).Q().OrgIdentity(context.Background()); err != nil {
+				errs <- err
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := p.Stats().Opens; got != 1 {
+		t.Fatalf("opens = %d, want 1", got)
+	}
+}
+
+func TestPoolEvictsLeastRecentlyUsed(t *testing.T) {
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 3)
+	p := newPool(t, reg, PoolOptions{MaxOpen: 2, IdleTimeout: -1})
+	ctx := context.Background()
+	use := func(o Org) {
+		t.Helper()
+		h, err := p.Acquire(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Release()
+	}
+	use(orgs[0])
+	use(orgs[1])
+	use(orgs[0]) // org 1 is now the least recently used
+	use(orgs[2]) // passes the cap: org 1 is closed
+	if p.IsOpen(orgs[1].ID) || !p.IsOpen(orgs[0].ID) || !p.IsOpen(orgs[2].ID) {
+		t.Fatalf("open after eviction: 0=%v 1=%v 2=%v, want true false true",
+			p.IsOpen(orgs[0].ID), p.IsOpen(orgs[1].ID), p.IsOpen(orgs[2].ID))
+	}
+	use(orgs[1]) // reopened on demand
+	st := p.Stats()
+	if st.Open != 2 || st.Opens != 4 || st.Evictions != 2 {
+		t.Fatalf("stats = %+v, want 2 open, 4 opens, 2 evictions", st)
+	}
+}
+
+func TestPoolNeverClosesAnOrgInUse(t *testing.T) {
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 3)
+	p := newPool(t, reg, PoolOptions{MaxOpen: 1, IdleTimeout: -1})
+	ctx := context.Background()
+
+	held, err := p.Acquire(ctx, orgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs[1:] {
+		h, err := p.Acquire(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Release()
+	}
+	// org 0 is over the cap and least recently used, but held: still usable.
+	if _, err := NewScope(held).W().OrgIdentity(ctx); err != nil {
+		t.Fatalf("held org closed under a request: %v", err)
+	}
+	held.Release()
+	if st := p.Stats(); st.Open != 1 {
+		t.Fatalf("open after release = %d, want the cap (1)", st.Open)
+	}
+}
+
+func TestPoolIdleClose(t *testing.T) {
+	reg := newRegistry(t)
+	org := createOrgs(t, reg, 1)[0]
+	p := newPool(t, reg, PoolOptions{IdleTimeout: 40 * time.Millisecond})
+	h, err := p.Acquire(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if !p.IsOpen(org.ID) {
+		t.Fatal("closed while held")
+	}
+	h.Release()
+	deadline := time.Now().Add(5 * time.Second)
+	for p.IsOpen(org.ID) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p.IsOpen(org.ID) || p.Stats().IdleClose != 1 {
+		t.Fatalf("idle org still open; stats %+v", p.Stats())
+	}
+}
+
+// Writes to one org while the pool keeps evicting others lose nothing.
+func TestPoolWritesSurviveEviction(t *testing.T) {
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 6)
+	p := newPool(t, reg, PoolOptions{MaxOpen: 2, IdleTimeout: -1})
+	ctx := context.Background()
+	const writes = 200
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*writes)
+	// Writers: every write acquires its org anew, so each org is opened and
+	// evicted over and over while the others churn.
+	for _, o := range orgs[:3] {
+		wg.Go(func() {
+			for i := range writes {
+				h, err := p.Acquire(ctx, o)
+				if err != nil {
+					errs <- err
+					return
+				}
+				_, err = h.DB().W.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS probe (n INTEGER)")
+				if err == nil {
+					_, err = h.DB().W.ExecContext(ctx, "INSERT INTO probe (n) VALUES (?)", i)
+				}
+				h.Release()
+				if err != nil {
+					errs <- fmt.Errorf("%s write %d: %w", o.Slug, i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() { // churn: keep touching the other orgs
+		for i := range 3 * writes {
+			h, err := p.Acquire(ctx, orgs[3+i%3])
+			if err != nil {
+				errs <- err
+				return
+			}
+			h.Release()
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if p.Stats().Evictions == 0 {
+		t.Fatal("no eviction happened; the test proves nothing")
+	}
+	p.Close()
+	for _, o := range orgs[:3] {
+		path, _ := reg.OrgPath(o.ID)
+		db := mustOpen(t, path)
+		var n int
+		if err := db.R.QueryRow("SELECT count(*) FROM probe").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != writes {
+			t.Errorf("%s: %d rows, want %d", o.Slug, n, writes)
+		}
+	}
+}
+
+func TestPoolRefusesAFileOfAnotherOrg(t *testing.T) {
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 2)
+	a, _ := reg.OrgPath(orgs[0].ID)
+	b, _ := reg.OrgPath(orgs[1].ID)
+	// Someone copies org 1's file over org 0's.
+	data, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(a, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := newPool(t, reg, PoolOptions{})
+	_, err = p.Acquire(context.Background(), orgs[0])
+	if err == nil || !strings.Contains(err.Error(), "belongs to org "+orgs[1].ID) {
+		t.Fatalf("Acquire = %v, want a refusal naming the other org", err)
+	}
+}
+
+func TestPoolDoesNotCreateMissingFiles(t *testing.T) {
+	reg := newRegistry(t)
+	p := newPool(t, reg, PoolOptions{})
+	ghost := Org{ID: "01900000-0000-7000-8000-000000000000", Slug: "ghost", Name: "Ghost"}
+	before := files(t, reg.DataDir())
+	if _, err := p.Acquire(context.Background(), ghost); err == nil {
+		t.Fatal("Acquire of an org with no file succeeded")
+	}
+	if after := files(t, reg.DataDir()); len(after) != len(before) {
+		t.Fatalf("files appeared: %v", after)
+	}
+}
+
+func TestPoolRefusesOutdatedSchema(t *testing.T) {
+	reg := newRegistry(t)
+	org := createOrgs(t, reg, 1)[0]
+	path, _ := reg.OrgPath(org.ID)
+	db := mustOpen(t, path)
+	if _, err := db.W.Exec("DELETE FROM goose_db_version WHERE version_id > 0"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	p := newPool(t, reg, PoolOptions{})
+	_, err := p.Acquire(context.Background(), org)
+	if err == nil || !strings.Contains(err.Error(), "run `sportsapp migrate`") {
+		t.Fatalf("Acquire = %v, want a migrate hint", err)
+	}
+}

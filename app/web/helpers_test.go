@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"sportsapp/app/tenant"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// env is a complete application on real files in a temp dir.
+type env struct {
+	t    testing.TB
+	srv  *Server
+	reg  *tenant.Registry
+	pool *tenant.Pool
+	dir  string
+}
+
+func newEnv(t testing.TB, opt tenant.PoolOptions) *env {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := tenant.OpenPlatform(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	reg := tenant.NewRegistry(db, dir)
+	opt.Logger = quiet
+	pool := tenant.NewPool(reg, opt)
+	t.Cleanup(func() { pool.Close() })
+	srv, err := New(Deps{Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, srv: srv, reg: reg, pool: pool, dir: dir}
+}
+
+func (e *env) org(slug, name string) tenant.Org {
+	e.t.Helper()
+	o, err := e.reg.Create(context.Background(), slug, name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return o
+}
+
+// do sends a request through the Fiber app and returns the response.
+func (e *env) do(req *http.Request) *http.Response {
+	e.t.Helper()
+	res, err := e.srv.App().Test(req, -1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// get requests path on host.
+func (e *env) get(host, path string, hdr ...string) *http.Response {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Host = host
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	return e.do(req)
+}
+
+// listen serves the app on a loopback port and returns its base port.
+func (e *env) listen() string {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	go e.srv.Serve(ln)
+	e.t.Cleanup(func() { e.srv.Shutdown(context.Background()) })
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+func doc(t testing.TB, res *http.Response) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func body(t testing.TB, res *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// dbFiles lists the database files under dir (the WAL and shared-memory
+// files that opening a database adds are not new databases).
+func dbFiles(t testing.TB, dir string) string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".db") {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}

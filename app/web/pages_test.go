@@ -1,0 +1,99 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportsapp/app/tenant"
+)
+
+func TestStaticFilesAreCachedLong(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	e.org("quadball-canada", "Quadball Canada")
+	d := doc(t, e.get("quadball-canada.localhost", "/"))
+	src, _ := d.Find(`script[src*="htmx"]`).Attr("src")
+	if !strings.Contains(src, "?v=") {
+		t.Fatalf("htmx URL %q carries no content hash", src)
+	}
+	for _, host := range []string{"quadball-canada.localhost", "admin.localhost"} {
+		res := e.get(host, src)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s%s: %d", host, src, res.StatusCode)
+		}
+		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=31536000") {
+			t.Errorf("Cache-Control = %q", cc)
+		}
+		if b := body(t, res); !strings.Contains(b, "htmx") {
+			t.Error("not htmx")
+		}
+	}
+	if res := e.get("nosuch.localhost", src); res.StatusCode != 404 {
+		t.Errorf("static on an unknown host = %d, want 404", res.StatusCode)
+	}
+	if res := e.get("admin.localhost", "/static/embed.go"); res.StatusCode != 404 {
+		t.Errorf("embed.go served: %d", res.StatusCode)
+	}
+}
+
+func TestErrorPages(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	e.org("quadball-canada", "Quadball Canada")
+	e.srv.App().Get("/boom", func(c *fiber.Ctx) error { panic("kaboom") })
+
+	res := e.get("quadball-canada.localhost", "/no/such/page")
+	d := doc(t, res)
+	if res.StatusCode != 404 || d.Find("h1").Text() != "Page not found" {
+		t.Fatalf("404 page: %d %q", res.StatusCode, d.Find("h1").Text())
+	}
+	if d.Find(".brand").Text() != "Quadball Canada" {
+		t.Error("404 page on an org host lacks the org's layout")
+	}
+
+	res = e.get("quadball-canada.localhost", "/boom")
+	b := body(t, res)
+	if res.StatusCode != 500 || !strings.Contains(b, "Something went wrong") || strings.Contains(b, "kaboom") {
+		t.Fatalf("500 page: %d\n%s", res.StatusCode, b)
+	}
+
+	// htmx gets a partial aimed at the alert region, not a whole page.
+	res = e.get("quadball-canada.localhost", "/no/such/page", "HX-Request", "true")
+	b = body(t, res)
+	if res.StatusCode != 404 || res.Header.Get("HX-Retarget") != "#alerts" || strings.Contains(b, "<html") {
+		t.Fatalf("htmx 404: %d retarget=%q\n%s", res.StatusCode, res.Header.Get("HX-Retarget"), b)
+	}
+
+	// A route of the platform host does not exist on an org host, and vice versa.
+	if res := e.get("admin.localhost", "/no/such/page"); res.StatusCode != 404 {
+		t.Errorf("platform 404 = %d", res.StatusCode)
+	}
+}
+
+func TestPlatformHomeListsActiveOrgs(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	e.org("quadball-canada", "Quadball Canada")
+	e.org("hidden-org", "Hidden Org")
+	e.reg.SetStatus(t.Context(), "hidden-org", tenant.StatusSuspended)
+	d := doc(t, e.get("admin.localhost:8080", "/"))
+	href, _ := d.Find(`a:contains("Quadball Canada")`).Attr("href")
+	if href != "http://quadball-canada.localhost:8080/" {
+		t.Errorf("link = %q", href)
+	}
+	if strings.Contains(d.Text(), "Hidden Org") {
+		t.Error("suspended org listed")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	res := e.get("admin.localhost", "/")
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"} {
+		if res.Header.Get(h) == "" {
+			t.Errorf("missing %s", h)
+		}
+	}
+	if res.Header.Get("X-Request-Id") == "" {
+		t.Error("missing X-Request-Id")
+	}
+}
