@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"sportsapp/app/tenant"
 )
 
 // config is the application's configuration. Every field has a working
@@ -24,6 +27,9 @@ type config struct {
 	MigrateParallel int
 	LogFormat       string
 	LogLevel        string
+	PublicURL       string
+	SMTPURL         string
+	MailFrom        string
 }
 
 // env returns the environment variable name, or def when it is unset.
@@ -54,12 +60,15 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseDomain, "base-domain", env("SPORTSAPP_BASE_DOMAIN", "localhost"), "organizations live at <slug>.<base-domain> (SPORTSAPP_BASE_DOMAIN)")
 	fs.StringVar(&c.LogFormat, "log-format", env("SPORTSAPP_LOG_FORMAT", "text"), "log format: text or json (SPORTSAPP_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("SPORTSAPP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (SPORTSAPP_LOG_LEVEL)")
+	fs.StringVar(&c.Addr, "addr", env("SPORTSAPP_ADDR", ":8080"), "address to listen on (SPORTSAPP_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("SPORTSAPP_PUBLIC_URL", ""), "how users reach the base domain, e.g. https://sports.example.org; https makes cookies Secure (SPORTSAPP_PUBLIC_URL; default http://<base-domain><port of addr>)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("SPORTSAPP_SMTP_URL", ""), "SMTP relay, smtp://user:pass@host:587?tls=starttls; empty logs mail instead (SPORTSAPP_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("SPORTSAPP_MAIL_FROM", "no-reply@localhost"), "sender address of the app's mail (SPORTSAPP_MAIL_FROM)")
 	fs.IntVar(&c.MigrateParallel, "migrate-parallel", envInt("SPORTSAPP_MIGRATE_PARALLEL", 4), "org databases migrated at once (SPORTSAPP_MIGRATE_PARALLEL)")
 }
 
 // serveFlags registers the server's own options on fs.
 func (c *config) serveFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Addr, "addr", env("SPORTSAPP_ADDR", ":8080"), "address to listen on (SPORTSAPP_ADDR)")
 	fs.IntVar(&c.MaxOpenOrgs, "max-open-orgs", envInt("SPORTSAPP_MAX_OPEN_ORGS", 256), "organization databases kept open at most (SPORTSAPP_MAX_OPEN_ORGS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("SPORTSAPP_IDLE_TIMEOUT", 10*time.Minute), "close an organization database unused for this long (SPORTSAPP_IDLE_TIMEOUT)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
@@ -79,4 +88,21 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+}
+
+// links returns how users reach the platform, for links in mail and for
+// deciding whether cookies must be Secure.
+func (c *config) links() (tenant.Links, error) {
+	if c.PublicURL == "" {
+		port := strings.TrimPrefix(portOf(c.Addr), ":")
+		return tenant.Links{Scheme: "http", BaseDomain: c.BaseDomain, Port: port}, nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return tenant.Links{}, fmt.Errorf("public URL %q: want http(s)://<base-domain>[:port]", c.PublicURL)
+	}
+	if !strings.EqualFold(u.Hostname(), c.BaseDomain) {
+		return tenant.Links{}, fmt.Errorf("public URL host %q differs from the base domain %q", u.Hostname(), c.BaseDomain)
+	}
+	return tenant.Links{Scheme: u.Scheme, BaseDomain: c.BaseDomain, Port: u.Port()}, nil
 }

@@ -21,6 +21,10 @@ commands:
   migrate                       migrate the platform and every organization database
   org create --slug S --name N  register an organization and create its database
   org list                      list the organizations
+  user invite --org S --email E --role member|admin
+                                invite someone to an organization (prints the link)
+  superadmin create --email E   create a platform operator (password printed once,
+                                or read with --password-stdin)
 
 Run "sportsapp <command> -h" for a command's flags. Every flag can also be set
 with the SPORTSAPP_* environment variable named in its help.
@@ -29,11 +33,11 @@ with the SPORTSAPP_* environment variable named in its help.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run dispatches a command line and returns the process exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -46,6 +50,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdMigrate(ctx, args, stdout, stderr)
 	case "org":
 		err = cmdOrg(ctx, args, stdout, stderr)
+	case "user":
+		err = cmdUser(ctx, args, stdout, stderr)
+	case "superadmin":
+		err = cmdSuperadmin(ctx, args, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

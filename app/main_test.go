@@ -20,7 +20,7 @@ func cli(t *testing.T, dataDir string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	args = append(args, "--data-dir", dataDir)
-	code := run(context.Background(), args, &stdout, &stderr)
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -99,7 +99,7 @@ func TestServeSeedsAndShutsDownCleanly(t *testing.T) {
 	done := make(chan int)
 	var stderr bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, &bytes.Buffer{}, &stderr)
+		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	}()
 	get := func(host string) (int, error) {
 		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)

@@ -14,7 +14,7 @@ import (
 // cmdServe: sportsapp [serve]. It migrates the platform and every org
 // database before accepting requests (requests never migrate), seeds
 // Quadball Canada into an empty platform, and on SIGINT/SIGTERM finishes
-// the requests under way and closes every database cleanly.
+// the requests under way, sends queued mail and closes every database.
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -24,33 +24,35 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := cfg.logger(stderr)
+	a, err := open(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, reg, err := platform(ctx, &cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if created, err := reg.SeedDefault(ctx); err != nil {
+	defer a.close()
+	log := a.log
+	if created, err := a.reg.SeedDefault(ctx); err != nil {
 		return fmt.Errorf("seed %s: %w", tenant.DefaultOrgName, err)
 	} else if created {
-		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug)
+		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug,
+			"next", "invite its first admin: go run ./app user invite --org "+tenant.DefaultOrgSlug+" --email you@example.org --role admin")
 	}
-	if _, err := migrateFleet(ctx, &cfg, reg, log); err != nil {
+	if _, err := migrateFleet(ctx, &cfg, a.reg, log); err != nil {
 		return err
 	}
 
-	pool := tenant.NewPool(reg, tenant.PoolOptions{
+	pool := tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
 	})
 	defer pool.Close()
 	srv, err := web.New(web.Deps{
-		Registry: reg,
-		Resolver: tenant.NewResolver(cfg.BaseDomain, reg, 30*time.Second),
-		Pool:     pool,
-		Logger:   log,
+		Registry:       a.reg,
+		Resolver:       tenant.NewResolver(cfg.BaseDomain, a.reg, 30*time.Second),
+		Pool:           pool,
+		Accounts:       a.accounts,
+		Super:          a.super,
+		Logger:         log,
+		Secure:         a.links.Scheme == "https",
+		MailConfigured: cfg.SMTPURL != "",
 	})
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(cfg.Addr) }()
 	log.Info("serving", "addr", cfg.Addr, "data_dir", cfg.DataDir,
-		"try", fmt.Sprintf("http://%s.%s%s", tenant.DefaultOrgSlug, cfg.BaseDomain, portOf(cfg.Addr)))
+		"org", a.links.Org(tenant.DefaultOrgSlug), "platform", a.links.Platform())
 	select {
 	case err := <-errc:
 		return err

@@ -28,6 +28,9 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// Fields holds per-field messages of an Invalid error (form field name
+	// -> message), so a form can show every problem next to its field.
+	Fields map[string]string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -55,4 +58,24 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. Please try again; if it keeps happening, contact support."
+}
+
+// Fields collects validation messages by form field while a form is checked.
+type Fields map[string]string
+
+// Err returns an Invalid *Error carrying f, or nil if f is empty.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: "Please correct the highlighted fields.", Fields: f}
+}
+
+// FieldsOf returns the per-field messages of err, if it carries any.
+func FieldsOf(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }

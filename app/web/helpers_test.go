@@ -15,6 +15,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"sportsapp/app/account"
+	"sportsapp/app/mail"
+	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 )
 
@@ -41,7 +44,11 @@ func newEnv(t testing.TB, opt tenant.PoolOptions) *env {
 	opt.Logger = quiet
 	pool := tenant.NewPool(reg, opt)
 	t.Cleanup(func() { pool.Close() })
-	srv, err := New(Deps{Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet})
+	srv, err := New(Deps{
+		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
+		Accounts: &account.Service{Mail: mail.LogSender{Log: quiet}, Links: tenant.Links{Scheme: "http", BaseDomain: "localhost"}, Log: quiet},
+		Super:    &superadmin.Service{DB: db},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

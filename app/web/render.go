@@ -11,6 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 
+	"sportsapp/app/account"
+	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 	"sportsapp/static"
 	"sportsapp/views"
@@ -22,6 +24,10 @@ type page struct {
 	SiteName  string // the org's name on an org host, empty on the platform host
 	IsOrg     bool
 	RequestID string
+	CSRF      string            // token for forms (_csrf) and htmx (X-CSRF-Token)
+	User      *account.User     // signed-in org user, if any
+	Admin     *superadmin.Admin // signed-in super-admin, if any
+	Flash     string            // one-time confirmation from the previous request
 }
 
 // layout is the page shell every full page is rendered into.
@@ -31,6 +37,7 @@ const layout = "layouts/main"
 // a user's request) if one does not parse.
 func newEngine(assets map[string]string) (*html.Engine, error) {
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFunc("input", newInput)
 	engine.AddFunc("asset", func(name string) (string, error) {
 		u, ok := assets[name]
 		if !ok {
@@ -66,8 +73,18 @@ func assetURLs() (map[string]string, error) {
 // pageFor fills the layout data for the current request.
 func (s *Server) pageFor(c *fiber.Ctx, title string) page {
 	p := page{Title: title, RequestID: requestID(c)}
+	p.CSRF, _ = c.Locals(localCSRF).(string)
 	if t, ok := targetOf(c); ok && t.Kind == tenant.HostOrg {
 		p.SiteName, p.IsOrg = t.Org.Name, true
+	}
+	if u, ok := currentUser(c); ok {
+		p.User = &u
+	}
+	if a, ok := currentAdmin(c); ok {
+		p.Admin = &a
+	}
+	if c.Method() == fiber.MethodGet && !isHTMX(c) {
+		p.Flash = s.takeFlash(c)
 	}
 	return p
 }
@@ -99,4 +116,16 @@ func isPartial(name string) bool {
 		}
 	}
 	return len(name) > 0 && name[0] == '_'
+}
+
+// input is the data of the shared "input" template: a labelled form field
+// with its error message, marked for screen readers.
+type input struct {
+	Name, Label, Type, Value, Error, Autocomplete string
+}
+
+// newInput builds an input in templates:
+// {{template "input" (input "email" "Email" "email" .Email (index .Errors "email") "username")}}.
+func newInput(name, label, typ, value, err, autocomplete string) input {
+	return input{Name: name, Label: label, Type: typ, Value: value, Error: err, Autocomplete: autocomplete}
 }

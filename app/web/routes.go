@@ -1,25 +1,27 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
+	"sportsapp/app/apperr"
 	"sportsapp/app/tenant"
 )
 
-// access says who may use a route. The authorization checks and the route
-// matrix test are both driven by it.
+// access says who may use a route. The checks in mount and the
+// authorization matrix test are both driven by it.
 type access int
 
 const (
-	public access = iota // anyone, signed in or not
+	public     access = iota // anyone, signed in or not
+	member                   // a signed-in user of this organization
+	orgAdmin                 // an admin of this organization
+	superAdmin               // a signed-in super-admin (platform host only)
 )
 
 func (a access) String() string {
-	switch a {
-	case public:
-		return "public"
-	}
-	return "unknown"
+	return [...]string{"public", "member", "admin", "superadmin"}[a]
 }
 
 // route is one row of the route table.
@@ -28,27 +30,64 @@ type route struct {
 	path   string
 	host   tenant.HostKind // which host serves it: an org's or the platform's
 	access access
+	limit  bool // rate-limited per org and client (sign-in, reset, sign-up)
 	handle fiber.Handler
 }
+
+const (
+	get  = fiber.MethodGet
+	post = fiber.MethodPost
+	org  = tenant.HostOrg
+	plat = tenant.HostPlatform
+)
 
 // routes is the route table: every page and action the application serves,
 // on which host, and to whom. Read it top to bottom.
 func (s *Server) routes() []route {
 	return []route{
 		// Organization host: <slug>.<base>
-		{fiber.MethodGet, "/", tenant.HostOrg, public, s.handleOrgHome},
+		{get, "/", org, public, false, s.handleOrgHome},
+		{get, "/login", org, public, false, s.handleLoginForm},
+		{post, "/login", org, public, true, s.handleLogin},
+		{post, "/logout", org, member, false, s.handleLogout},
+		{get, "/signup", org, public, false, s.handleSignupForm},
+		{post, "/signup", org, public, true, s.handleSignup},
+		{get, "/password/forgot", org, public, false, s.handleForgotForm},
+		{post, "/password/forgot", org, public, true, s.handleForgot},
+		{get, "/password/reset", org, public, false, s.handleResetForm},
+		{post, "/password/reset", org, public, true, s.handleReset},
+		{get, "/invite", org, public, false, s.handleInviteForm},
+		{post, "/invite", org, public, true, s.handleInviteAccept},
+		{get, "/profile", org, member, false, s.handleProfile},
+		{post, "/profile", org, member, false, s.handleProfileSave},
+		{post, "/profile/password", org, member, false, s.handlePasswordChange},
+
+		// Organization admin area
+		{get, "/admin", org, orgAdmin, false, s.handleAdminDashboard},
+		{get, "/admin/members", org, orgAdmin, false, s.handleMembers},
+		{post, "/admin/members/:id/role", org, orgAdmin, false, s.handleMemberRole},
+		{post, "/admin/members/:id/status", org, orgAdmin, false, s.handleMemberStatus},
+		{get, "/admin/invitations", org, orgAdmin, false, s.handleInvitations},
+		{post, "/admin/invitations", org, orgAdmin, false, s.handleInvitationCreate},
+		{post, "/admin/invitations/:id/revoke", org, orgAdmin, false, s.handleInvitationRevoke},
 
 		// Platform host: admin.<base>
-		{fiber.MethodGet, "/", tenant.HostPlatform, public, s.handlePlatformHome},
+		{get, "/", plat, public, false, s.handlePlatformHome},
+		{get, "/login", plat, public, false, s.handlePlatformLoginForm},
+		{post, "/login", plat, public, true, s.handlePlatformLogin},
+		{post, "/logout", plat, superAdmin, false, s.handlePlatformLogout},
+		{get, "/console", plat, superAdmin, false, s.handleConsole},
 	}
 }
 
 // mount registers the route table. Routes for the same method and path on
 // both hosts share one Fiber route that dispatches on the resolved host; a
-// path that exists only on the other kind of host is a 404.
+// path that exists only on the other kind of host is a 404. Each handler is
+// wrapped in its access check; rate-limited paths get the limiter first.
 func (s *Server) mount(table []route) {
 	type key struct{ method, path string }
 	handlers := map[key]map[tenant.HostKind]fiber.Handler{}
+	limited := map[key]bool{}
 	var order []key
 	for _, r := range table {
 		k := key{r.method, r.path}
@@ -56,22 +95,67 @@ func (s *Server) mount(table []route) {
 			handlers[k] = map[tenant.HostKind]fiber.Handler{}
 			order = append(order, k)
 		}
-		handlers[k][r.host] = r.handle
+		handlers[k][r.host] = s.authorize(r.access, r.handle)
+		limited[k] = limited[k] || r.limit
 	}
+	limit := s.rateLimit()
 	for _, k := range order {
 		byHost := handlers[k]
-		dispatch := func(c *fiber.Ctx) error {
+		stack := []fiber.Handler{func(c *fiber.Ctx) error {
 			t, _ := targetOf(c)
 			h, ok := byHost[t.Kind]
 			if !ok {
 				return fiber.ErrNotFound
 			}
 			return h(c)
+		}}
+		if limited[k] {
+			stack = append([]fiber.Handler{limit}, stack...)
 		}
 		if k.method == fiber.MethodGet {
-			s.app.Get(k.path, dispatch) // also answers HEAD
+			s.app.Get(k.path, stack...) // also answers HEAD
 		} else {
-			s.app.Add(k.method, k.path, dispatch)
+			s.app.Add(k.method, k.path, stack...)
 		}
 	}
+}
+
+// errForbidden is the generic refusal: it does not say what exists.
+var errForbidden = apperr.Errorf(apperr.Forbidden, "You do not have access to this page.")
+
+// authorize wraps h in the check for a route's access level. Anonymous
+// visitors of a protected page are sent to the sign-in page of the host they
+// are on; a signed-in member on an admin page gets a generic 403.
+func (s *Server) authorize(a access, h fiber.Handler) fiber.Handler {
+	switch a {
+	case member, orgAdmin:
+		return func(c *fiber.Ctx) error {
+			u, ok := currentUser(c)
+			if !ok {
+				return s.toLogin(c)
+			}
+			if a == orgAdmin && !u.IsAdmin() {
+				return errForbidden
+			}
+			return h(c)
+		}
+	case superAdmin:
+		return func(c *fiber.Ctx) error {
+			if _, ok := currentAdmin(c); !ok {
+				return s.toLogin(c)
+			}
+			return h(c)
+		}
+	}
+	return h
+}
+
+// toLogin sends an anonymous visitor to the sign-in page, remembering where
+// they were going (for GETs).
+func (s *Server) toLogin(c *fiber.Ctx) error {
+	target := "/login"
+	if c.Method() == fiber.MethodGet {
+		target += "?next=" + url.QueryEscape(c.OriginalURL())
+	}
+	return redirect(c, target)
 }

@@ -17,18 +17,26 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/template/html/v2"
 
+	"sportsapp/app/account"
+	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 	"sportsapp/static"
 )
 
 // Server serves every organization's host and the platform host.
 type Server struct {
-	app      *fiber.App
-	log      *slog.Logger
-	reg      *tenant.Registry
-	resolver *tenant.Resolver
-	pool     *tenant.Pool
-	views    *html.Engine
+	app            *fiber.App
+	log            *slog.Logger
+	reg            *tenant.Registry
+	resolver       *tenant.Resolver
+	pool           *tenant.Pool
+	accounts       *account.Service
+	super          *superadmin.Service
+	views          *html.Engine
+	secure         bool
+	mailConfigured bool
+	limitMax       int
+	now            func() time.Time
 }
 
 // Deps are what the server needs from the rest of the application.
@@ -36,7 +44,20 @@ type Deps struct {
 	Registry *tenant.Registry
 	Resolver *tenant.Resolver
 	Pool     *tenant.Pool
+	Accounts *account.Service
+	Super    *superadmin.Service
 	Logger   *slog.Logger
+	// Secure marks cookies Secure (and __Host-) because users reach the app
+	// over HTTPS (through a TLS proxy).
+	Secure bool
+	// MailConfigured is false when mail only goes to the log; the admin
+	// screens then show invitation links once so they can be passed on.
+	MailConfigured bool
+	// LoginAttempts is how many sign-in, sign-up and reset requests one
+	// client may make per organization and minute (default 10).
+	LoginAttempts int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // New builds the server, its middleware and its routes.
@@ -49,9 +70,19 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool, views: engine}
+	s := &Server{
+		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
+		accounts: d.Accounts, super: d.Super, views: engine,
+		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
+	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.limitMax <= 0 {
+		s.limitMax = 10
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	s.app = fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -72,6 +103,9 @@ func New(d Deps) (*Server, error) {
 		MaxAge: 365 * 24 * 60 * 60, // URLs carry a content hash
 	}))
 	s.app.Use(s.orgScope)
+	s.app.Use(sameOrigin)
+	s.app.Use(s.csrfProtection())
+	s.app.Use(s.loadSession)
 	s.mount(s.routes())
 	return s, nil
 }

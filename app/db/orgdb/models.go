@@ -5,11 +5,68 @@
 package orgdb
 
 import (
+	"database/sql"
 	"time"
 )
+
+type AuditLog struct {
+	ID      int64
+	At      time.Time
+	ActorID sql.NullInt64
+	Actor   string
+	Action  string
+	Subject string
+	Detail  string
+	Ip      string
+}
+
+type Invitation struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       string
+	TokenHash  []byte
+	InvitedBy  sql.NullInt64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AcceptedAt sql.NullTime
+	RevokedAt  sql.NullTime
+}
 
 type OrgIdentity struct {
 	Singleton int64
 	OrgID     string
 	CreatedAt time.Time
+}
+
+type PasswordReset struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    sql.NullTime
+}
+
+type Session struct {
+	ID         int64
+	TokenHash  []byte
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+	Ip         string
+	UserAgent  string
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	Status       string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastLoginAt  sql.NullTime
 }

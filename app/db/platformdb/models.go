@@ -5,6 +5,7 @@
 package platformdb
 
 import (
+	"database/sql"
 	"time"
 )
 
@@ -15,4 +16,25 @@ type Organization struct {
 	Status    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+type PlatformSession struct {
+	ID           int64
+	TokenHash    []byte
+	SuperAdminID int64
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	LastSeenAt   time.Time
+	Ip           string
+	UserAgent    string
+}
+
+type SuperAdmin struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Status       string
+	CreatedAt    time.Time
+	LastLoginAt  sql.NullTime
 }

@@ -1,0 +1,244 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/auth"
+	"sportsapp/app/db/orgdb"
+	mailer "sportsapp/app/mail"
+	"sportsapp/app/tenant"
+)
+
+// InvitationTTL is how long an invitation link stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// Invitation is an offer to join an organization with a role.
+type Invitation struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       Role
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AcceptedAt time.Time
+	RevokedAt  time.Time
+}
+
+// State describes an invitation for lists: pending, accepted, revoked or expired.
+func (i Invitation) State(now time.Time) string {
+	switch {
+	case !i.AcceptedAt.IsZero():
+		return "accepted"
+	case !i.RevokedAt.IsZero():
+		return "revoked"
+	case !now.Before(i.ExpiresAt):
+		return "expired"
+	}
+	return "pending"
+}
+
+func invitationFrom(r orgdb.Invitation) Invitation {
+	return Invitation{
+		ID: r.ID, Email: r.Email, Name: r.Name, Role: Role(r.Role), CreatedAt: r.CreatedAt,
+		ExpiresAt: r.ExpiresAt, AcceptedAt: r.AcceptedAt.Time, RevokedAt: r.RevokedAt.Time,
+	}
+}
+
+// ParseRole returns the role named s.
+func ParseRole(s string) (Role, bool) {
+	switch Role(s) {
+	case RoleMember, RoleAdmin:
+		return Role(s), true
+	}
+	return "", false
+}
+
+// Invite creates an invitation for email with role, revoking any open
+// invitation to the same address, mails the link, and returns the
+// invitation and the link (the CLI prints it when no SMTP is configured).
+func (s *Service) Invite(ctx context.Context, sc *tenant.Scope, by Actor, email, name string, role Role) (Invitation, string, error) {
+	f := apperr.Fields{}
+	email, ok := NormalizeEmail(email)
+	if !ok {
+		f["email"] = msgEmailInvalid
+	}
+	if name != "" {
+		name = checkName(f, "name", name)
+	}
+	if _, ok := ParseRole(string(role)); !ok {
+		f["role"] = msgRoleInvalid
+	}
+	if err := f.Err(); err != nil {
+		return Invitation{}, "", err
+	}
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	var inv Invitation
+	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
+		now := s.now()
+		if err := q.InvitationRevokeOpenForEmail(ctx, orgdb.InvitationRevokeOpenForEmailParams{RevokedAt: sql.NullTime{Time: now, Valid: true}, Email: email}); err != nil {
+			return err
+		}
+		r, err := q.InvitationCreate(ctx, orgdb.InvitationCreateParams{
+			Email: email, Name: name, Role: string(role), TokenHash: hash,
+			InvitedBy: sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0},
+			CreatedAt: now, ExpiresAt: now.Add(InvitationTTL),
+		})
+		if err != nil {
+			return err
+		}
+		inv = invitationFrom(r)
+		return s.audit(ctx, q, by, "invitation.create", email, "role "+string(role))
+	})
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	link := s.Links.Org(sc.Org.Slug) + "/invite?token=" + url.QueryEscape(token)
+	msg := mailer.Message{
+		To:      email,
+		Subject: fmt.Sprintf("You are invited to join %s", sc.Org.Name),
+		Text: fmt.Sprintf("Hello%s,\n\nYou have been invited to join %s as %s.\n\nSet your password and sign in here (the link works once and expires on %s):\n\n%s\n\nIf you were not expecting this, you can ignore this message.\n",
+			greetingName(name), sc.Org.Name, roleLabel(role), inv.ExpiresAt.Format("January 2, 2006"), link),
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		s.Log.Error("send invitation", "org", sc.Org.Slug, "to", email, "err", err)
+	}
+	return inv, link, nil
+}
+
+func greetingName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + name
+}
+
+func roleLabel(r Role) string {
+	if r == RoleAdmin {
+		return "an administrator"
+	}
+	return "a member"
+}
+
+// openInvitation returns the invitation a token names if it can still be
+// accepted; otherwise the same message whatever the reason.
+func (s *Service) openInvitation(ctx context.Context, q *orgdb.Queries, token string) (orgdb.Invitation, error) {
+	r, err := q.InvitationByTokenHash(ctx, auth.HashToken(token))
+	if errors.Is(err, sql.ErrNoRows) || err == nil && invitationFrom(r).State(s.now()) != "pending" {
+		return orgdb.Invitation{}, apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+	}
+	return r, err
+}
+
+// InvitationByToken returns the pending invitation a link's token names.
+func (s *Service) InvitationByToken(ctx context.Context, sc *tenant.Scope, token string) (Invitation, error) {
+	r, err := s.openInvitation(ctx, sc.Q(), token)
+	if err != nil {
+		return Invitation{}, err
+	}
+	return invitationFrom(r), nil
+}
+
+// AcceptInvitation uses an invitation once: it creates the account with the
+// invited role and the chosen password (or, if the email already has an
+// account, sets its password and raises its role to the invited one), signs
+// out every other session of that account and audits it. It returns the
+// user.
+func (s *Service) AcceptInvitation(ctx context.Context, sc *tenant.Scope, token, name, password string, cl Client) (User, error) {
+	var u User
+	err := sc.Tx(ctx, func(q *orgdb.Queries) error {
+		inv, err := s.openInvitation(ctx, q, token)
+		if err != nil {
+			return err
+		}
+		f := apperr.Fields{}
+		name = checkName(f, "name", name)
+		checkPassword(f, "password", password, inv.Email)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		hash, err := hashPassword(password)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		n, err := q.InvitationAccept(ctx, orgdb.InvitationAcceptParams{AcceptedAt: sql.NullTime{Time: now, Valid: true}, ID: inv.ID, ExpiresAt: now})
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+		}
+		existing, err := q.UserByEmail(ctx, inv.Email)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			r, err := q.UserCreate(ctx, orgdb.UserCreateParams{
+				Email: inv.Email, Name: name, PasswordHash: hash, Role: inv.Role, CreatedAt: now, UpdatedAt: now,
+			})
+			if err != nil {
+				return err
+			}
+			u = userFrom(r)
+		case err != nil:
+			return err
+		default:
+			if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: hash, UpdatedAt: now, ID: existing.ID}); err != nil {
+				return err
+			}
+			if inv.Role == string(RoleAdmin) && existing.Role != inv.Role {
+				if err := q.UserSetRole(ctx, orgdb.UserSetRoleParams{Role: inv.Role, UpdatedAt: now, ID: existing.ID}); err != nil {
+					return err
+				}
+				existing.Role = inv.Role
+			}
+			if err := q.SessionDeleteByUser(ctx, existing.ID); err != nil {
+				return err
+			}
+			u = userFrom(existing)
+		}
+		return s.audit(ctx, q, Actor{UserID: u.ID, Label: u.Email, IP: cl.IP}, "invitation.accept", u.Email, "role "+string(u.Role))
+	})
+	return u, err
+}
+
+// RevokeInvitation withdraws a pending invitation.
+func (s *Service) RevokeInvitation(ctx context.Context, sc *tenant.Scope, by Actor, id int64) error {
+	return sc.Tx(ctx, func(q *orgdb.Queries) error {
+		inv, err := q.InvitationByID(ctx, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.Errorf(apperr.NotFound, "No such invitation.")
+		}
+		if err != nil {
+			return err
+		}
+		n, err := q.InvitationRevoke(ctx, orgdb.InvitationRevokeParams{RevokedAt: sql.NullTime{Time: s.now(), Valid: true}, ID: id})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Errorf(apperr.Conflict, "This invitation was already accepted or revoked.")
+		}
+		return s.audit(ctx, q, by, "invitation.revoke", inv.Email, "")
+	})
+}
+
+// RecentInvitations lists the newest invitations.
+func RecentInvitations(ctx context.Context, sc *tenant.Scope, limit int) ([]Invitation, error) {
+	rows, err := sc.Q().InvitationListRecent(ctx, int64(limit))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = invitationFrom(r)
+	}
+	return out, nil
+}

@@ -1,0 +1,111 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/auth"
+	"sportsapp/app/db/orgdb"
+	mailer "sportsapp/app/mail"
+	"sportsapp/app/tenant"
+)
+
+// ResetTTL is how long a password reset link stays valid.
+const ResetTTL = time.Hour
+
+// RequestPasswordReset mails a reset link to email if it belongs to an
+// active account. It returns nil whether or not the account exists, and the
+// mail goes out asynchronously, so neither the answer nor its timing tells
+// who has an account.
+func (s *Service) RequestPasswordReset(ctx context.Context, sc *tenant.Scope, email string) error {
+	email, ok := NormalizeEmail(email)
+	if !ok {
+		return apperr.Fields{"email": msgEmailInvalid}.Err()
+	}
+	r, err := sc.Q().UserByEmail(ctx, email)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && r.Status != string(StatusActive) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	err = sc.W().PasswordResetCreate(ctx, orgdb.PasswordResetCreateParams{UserID: r.ID, TokenHash: hash, CreatedAt: now, ExpiresAt: now.Add(ResetTTL)})
+	if err != nil {
+		return err
+	}
+	link := s.Links.Org(sc.Org.Slug) + "/password/reset?token=" + url.QueryEscape(token)
+	msg := mailer.Message{
+		To:      email,
+		Subject: fmt.Sprintf("Reset your %s password", sc.Org.Name),
+		Text: fmt.Sprintf("Hello %s,\n\nSomeone (hopefully you) asked to reset the password of your %s account.\n\nChoose a new password here (the link works once and expires in one hour):\n\n%s\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n",
+			r.Name, sc.Org.Name, link),
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		s.Log.Error("send password reset", "org", sc.Org.Slug, "err", err)
+	}
+	return nil
+}
+
+// CheckResetToken reports whether a reset link's token can still be used.
+func (s *Service) CheckResetToken(ctx context.Context, sc *tenant.Scope, token string) error {
+	r, err := sc.Q().PasswordResetByTokenHash(ctx, auth.HashToken(token))
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (r.UsedAt.Valid || !s.now().Before(r.ExpiresAt)) {
+		return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+	}
+	return err
+}
+
+// ResetPassword uses a reset token once to set a new password. Every session
+// of the account ends and every other pending reset is voided.
+func (s *Service) ResetPassword(ctx context.Context, sc *tenant.Scope, token, password string) (User, error) {
+	var u User
+	err := sc.Tx(ctx, func(q *orgdb.Queries) error {
+		r, err := q.PasswordResetByTokenHash(ctx, auth.HashToken(token))
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		ur, err := q.UserByID(ctx, r.UserID)
+		if err != nil {
+			return err
+		}
+		f := apperr.Fields{}
+		checkPassword(f, "password", password, ur.Email)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		n, err := q.PasswordResetUse(ctx, orgdb.PasswordResetUseParams{UsedAt: sql.NullTime{Time: now, Valid: true}, ID: r.ID, ExpiresAt: now})
+		if err != nil {
+			return err
+		}
+		if n != 1 || ur.Status != string(StatusActive) {
+			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+		}
+		hash, err := hashPassword(password)
+		if err != nil {
+			return err
+		}
+		if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: hash, UpdatedAt: now, ID: ur.ID}); err != nil {
+			return err
+		}
+		if err := q.PasswordResetInvalidateForUser(ctx, orgdb.PasswordResetInvalidateForUserParams{UsedAt: sql.NullTime{Time: now, Valid: true}, UserID: ur.ID}); err != nil {
+			return err
+		}
+		u = userFrom(ur)
+		return q.SessionDeleteByUser(ctx, ur.ID)
+	})
+	return u, err
+}

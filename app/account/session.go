@@ -1,0 +1,137 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/auth"
+	"sportsapp/app/db/orgdb"
+	"sportsapp/app/tenant"
+)
+
+// Client describes where a request comes from, kept on sessions and in the
+// audit log.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+func (c Client) trimmed() Client {
+	if len(c.UserAgent) > 300 {
+		c.UserAgent = c.UserAgent[:300]
+	}
+	if len(c.IP) > 64 {
+		c.IP = c.IP[:64]
+	}
+	return c
+}
+
+// ErrNoSession means the cookie names no valid session: unknown, expired,
+// or belonging to a disabled account.
+var ErrNoSession = apperr.Errorf(apperr.Unauthorized, "Please sign in.")
+
+// hashPassword is auth.HashPassword, a variable so tests of other packages
+// could not make it cheaper by accident: it is the production setting.
+var hashPassword = auth.HashPassword
+
+// SignIn checks an email and password and, if they match an active account,
+// starts a new session (a fresh token, so signing in always rotates) and
+// returns the user and the token for the cookie. The message for an unknown
+// email and for a wrong password is the same, and both cost one password
+// hash, so neither the text nor the timing tells which emails exist.
+func (s *Service) SignIn(ctx context.Context, sc *tenant.Scope, email, password string, cl Client) (User, string, error) {
+	email, _ = NormalizeEmail(email)
+	r, err := sc.Q().UserByEmail(ctx, email)
+	if errors.Is(err, sql.ErrNoRows) {
+		auth.SpendPasswordTime(password)
+		return User{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
+	}
+	if err != nil {
+		return User{}, "", err
+	}
+	if !auth.CheckPassword(r.PasswordHash, password) {
+		return User{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
+	}
+	u := userFrom(r)
+	if u.Status != StatusActive {
+		return User{}, "", apperr.Errorf(apperr.Forbidden, msgDisabled)
+	}
+	var token string
+	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
+		now := s.now()
+		if err := q.UserTouchLogin(ctx, orgdb.UserTouchLoginParams{LastLoginAt: sql.NullTime{Time: now, Valid: true}, ID: u.ID}); err != nil {
+			return err
+		}
+		if auth.NeedsRehash(r.PasswordHash) {
+			if h, err := hashPassword(password); err == nil {
+				if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: h, UpdatedAt: now, ID: u.ID}); err != nil {
+					return err
+				}
+			}
+		}
+		token, err = s.startSession(ctx, q, u.ID, cl)
+		return err
+	})
+	return u, token, err
+}
+
+// startSession stores a new session for userID and returns its token.
+func (s *Service) startSession(ctx context.Context, q *orgdb.Queries, userID int64, cl Client) (string, error) {
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return "", err
+	}
+	cl = cl.trimmed()
+	now := s.now()
+	err = q.SessionCreate(ctx, orgdb.SessionCreateParams{
+		TokenHash: hash, UserID: userID, CreatedAt: now, ExpiresAt: now.Add(auth.SessionTTL),
+		LastSeenAt: now, Ip: cl.IP, UserAgent: cl.UserAgent,
+	})
+	return token, err
+}
+
+// StartSession signs userID in with a new session (after sign-up, accepting
+// an invitation or resetting a password) and returns its token.
+func (s *Service) StartSession(ctx context.Context, sc *tenant.Scope, userID int64, cl Client) (string, error) {
+	return s.startSession(ctx, sc.W(), userID, cl)
+}
+
+// SessionUser returns the user a session token belongs to. It fails with
+// ErrNoSession for an unknown or expired token, and for a disabled account.
+// A session in use has its expiry pushed forward, at most once an hour.
+func (s *Service) SessionUser(ctx context.Context, sc *tenant.Scope, token string) (User, error) {
+	if token == "" {
+		return User{}, ErrNoSession
+	}
+	row, err := sc.Q().SessionByTokenHash(ctx, auth.HashToken(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, ErrNoSession
+	}
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now()
+	if !now.Before(row.Session.ExpiresAt) || row.User.Status != string(StatusActive) {
+		return User{}, ErrNoSession
+	}
+	if now.Sub(row.Session.LastSeenAt) > auth.SessionTouchEvery {
+		err := sc.W().SessionTouch(ctx, orgdb.SessionTouchParams{LastSeenAt: now, ExpiresAt: now.Add(auth.SessionTTL), ID: row.Session.ID})
+		if err != nil {
+			return User{}, err
+		}
+	}
+	return userFrom(row.User), nil
+}
+
+// SignOut ends the session with the given token.
+func (s *Service) SignOut(ctx context.Context, sc *tenant.Scope, token string) error {
+	return sc.W().SessionDelete(ctx, auth.HashToken(token))
+}
+
+// PurgeExpiredSessions deletes sessions past their expiry.
+func (s *Service) PurgeExpiredSessions(ctx context.Context, sc *tenant.Scope) (int64, error) {
+	return sc.W().SessionDeleteExpired(ctx, s.now().Add(-time.Minute))
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportsapp/app/account"
+	"sportsapp/app/apperr"
+	"sportsapp/app/db/orgdb"
+	"sportsapp/app/tenant"
+)
+
+type adminDashboardView struct {
+	page
+	Members, Admins, Pending int64
+	Audit                    []orgdb.AuditLog
+}
+
+// handleAdminDashboard is the org admin's landing page.
+func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	ctx, q := c.UserContext(), sc.Q()
+	v := adminDashboardView{page: s.pageFor(c, "Administration")}
+	if v.Members, err = q.UserSearchCount(ctx, ""); err != nil {
+		return err
+	}
+	if v.Admins, err = q.UserCountActiveAdmins(ctx); err != nil {
+		return err
+	}
+	invs, err := account.RecentInvitations(ctx, sc, 100)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, inv := range invs {
+		if inv.State(now) == "pending" {
+			v.Pending++
+		}
+	}
+	if v.Audit, err = q.AuditList(ctx, orgdb.AuditListParams{Limit: 10}); err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "admin/dashboard", v)
+}
+
+type memberRowView struct {
+	User  account.User
+	CSRF  string
+	Self  bool
+	Error string
+	Saved string
+}
+
+type membersListView struct {
+	account.MemberPage
+	Rows       []memberRowView
+	Prev, Next int
+}
+
+type membersView struct {
+	page
+	List membersListView
+}
+
+// handleMembers lists members, searchable and paginated. htmx requests (the
+// search box, the pager) get only the list partial.
+func (s *Server) handleMembers(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p, err := account.ListMembers(c.UserContext(), sc, c.Query("q"), c.QueryInt("page", 1))
+	if err != nil {
+		return err
+	}
+	pg := s.pageFor(c, "Members")
+	list := membersListView{MemberPage: p, Prev: p.Page - 1, Next: p.Page + 1}
+	me, _ := currentUser(c)
+	for _, u := range p.Users {
+		list.Rows = append(list.Rows, memberRowView{User: u, CSRF: pg.CSRF, Self: u.ID == me.ID})
+	}
+	if isHTMX(c) {
+		return s.render(c, fiber.StatusOK, "admin/_members", list)
+	}
+	return s.render(c, fiber.StatusOK, "admin/members", membersView{page: pg, List: list})
+}
+
+// memberID reads the :id route parameter.
+func memberID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Errorf(apperr.NotFound, "No such member.")
+	}
+	return id, nil
+}
+
+// handleMemberRole changes a member's role.
+func (s *Server) handleMemberRole(c *fiber.Ctx) error {
+	return s.changeMember(c, "Role saved.", func(sc *tenant.Scope, id int64) (account.User, error) {
+		role, ok := account.ParseRole(c.FormValue("role"))
+		if !ok {
+			return account.User{}, apperr.Errorf(apperr.Invalid, "Choose a role: member or admin.")
+		}
+		return s.accounts.SetRole(c.UserContext(), sc, actor(c), id, role)
+	})
+}
+
+// handleMemberStatus disables or re-enables an account.
+func (s *Server) handleMemberStatus(c *fiber.Ctx) error {
+	return s.changeMember(c, "Status saved.", func(sc *tenant.Scope, id int64) (account.User, error) {
+		status := account.Status(c.FormValue("status"))
+		return s.accounts.SetStatus(c.UserContext(), sc, actor(c), id, status)
+	})
+}
+
+// changeMember runs one change on a member row: htmx gets the updated row
+// (with the refusal in it when the change is not allowed), a plain form a
+// redirect back to the list with a flash message.
+func (s *Server) changeMember(c *fiber.Ctx, saved string, change func(*tenant.Scope, int64) (account.User, error)) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, err := memberID(c)
+	if err != nil {
+		return err
+	}
+	u, err := change(sc, id)
+	code := apperr.CodeOf(err)
+	if err != nil && code != apperr.Conflict && code != apperr.Invalid && code != apperr.Forbidden {
+		return err
+	}
+	if !isHTMX(c) {
+		if err != nil {
+			return err
+		}
+		s.flash(c, u.Name+": "+saved)
+		return redirect(c, "/admin/members")
+	}
+	csrfToken, _ := c.Locals(localCSRF).(string)
+	if err == nil {
+		return s.render(c, fiber.StatusOK, "admin/_member_row", memberRowView{User: u, CSRF: csrfToken, Saved: saved})
+	}
+	current, lerr := account.UserByID(c.UserContext(), sc, id)
+	if lerr != nil {
+		return lerr
+	}
+	me, _ := currentUser(c)
+	return s.render(c, fiber.StatusUnprocessableEntity, "admin/_member_row", memberRowView{
+		User: current, CSRF: csrfToken, Self: current.ID == me.ID, Error: apperr.MessageOf(err),
+	})
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/auth"
+)
+
+// handlePlatformLoginForm shows the super-admin sign-in form.
+func (s *Server) handlePlatformLoginForm(c *fiber.Ctx) error {
+	if _, ok := currentAdmin(c); ok {
+		return c.Redirect("/console", fiber.StatusSeeOther)
+	}
+	return s.render(c, fiber.StatusOK, "auth/login", loginView{page: s.pageFor(c, "Operator sign-in"), Next: safeNext(c.Query("next"), "")})
+}
+
+// handlePlatformLogin signs a super-admin in on the platform host.
+func (s *Server) handlePlatformLogin(c *fiber.Ctx) error {
+	email, next := c.FormValue("email"), safeNext(c.FormValue("next"), "/console")
+	_, token, err := s.super.SignIn(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	if apperr.CodeOf(err) == apperr.Unauthorized {
+		return s.render(c, fiber.StatusUnauthorized, "auth/login", loginView{
+			page: s.pageFor(c, "Operator sign-in"), Email: email, Next: next, Error: apperr.MessageOf(err),
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if old := s.cookie(c, auth.PlatformSessionCookie); old != "" {
+		_ = s.super.SignOut(c.UserContext(), old)
+	}
+	s.signIn(c, auth.PlatformSessionCookie, token)
+	return redirect(c, next)
+}
+
+// handlePlatformLogout ends the super-admin's session.
+func (s *Server) handlePlatformLogout(c *fiber.Ctx) error {
+	if err := s.super.SignOut(c.UserContext(), s.cookie(c, auth.PlatformSessionCookie)); err != nil {
+		return err
+	}
+	s.setCookie(c, auth.PlatformSessionCookie, "", -1)
+	s.flash(c, "You are signed out.")
+	return redirect(c, "/")
+}
+
+type consoleOrg struct {
+	Name, Slug, Status, URL, Created string
+}
+
+type consoleView struct {
+	page
+	Orgs []consoleOrg
+}
+
+// handleConsole lists the organizations for super-admins.
+func (s *Server) handleConsole(c *fiber.Ctx) error {
+	orgs, err := s.reg.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v := consoleView{page: s.pageFor(c, "Console")}
+	for _, o := range orgs {
+		v.Orgs = append(v.Orgs, consoleOrg{
+			Name: o.Name, Slug: o.Slug, Status: string(o.Status),
+			URL: s.hostURL(c, o.Slug) + "/", Created: o.CreatedAt.Format("2006-01-02"),
+		})
+	}
+	return s.render(c, fiber.StatusOK, "platform/console", v)
+}

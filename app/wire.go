@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"sportsapp/app/account"
+	"sportsapp/app/mail"
+	"sportsapp/app/sqlite"
+	"sportsapp/app/superadmin"
+	"sportsapp/app/tenant"
+)
+
+// application is everything a command needs, built one way for the server
+// and the CLI so both run the same code paths.
+type application struct {
+	cfg      *config
+	log      *slog.Logger
+	db       *sqlite.DB // the platform database
+	reg      *tenant.Registry
+	links    tenant.Links
+	outbox   *mail.Outbox
+	accounts *account.Service
+	super    *superadmin.Service
+}
+
+// open builds the application from cfg: the logger, the platform database
+// (migrated), the registry, mail and the account services.
+func open(ctx context.Context, cfg *config, stderr io.Writer) (*application, error) {
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return nil, err
+	}
+	links, err := cfg.links()
+	if err != nil {
+		return nil, err
+	}
+	sender, err := mail.New(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return nil, err
+	}
+	db, reg, err := platform(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	outbox := mail.NewOutbox(sender, log, 0)
+	return &application{
+		cfg: cfg, log: log, db: db, reg: reg, links: links, outbox: outbox,
+		accounts: &account.Service{Mail: outbox, Links: links, Log: log},
+		super:    &superadmin.Service{DB: db},
+	}, nil
+}
+
+// close sends the mail still queued (for up to 30 s) and closes the
+// platform database.
+func (a *application) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.outbox.Close(ctx); err != nil {
+		a.log.Error("mail still queued at exit", "err", err)
+	}
+	a.db.Close()
+}
+
+// withOrg runs fn with the scope of the organization slug, opened the same
+// way a request opens it.
+func (a *application) withOrg(ctx context.Context, slug string, fn func(*tenant.Scope) error) error {
+	org, err := a.reg.BySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	pool := tenant.NewPool(a.reg, tenant.PoolOptions{MaxOpen: 1, IdleTimeout: -1, Logger: a.log})
+	defer pool.Close()
+	h, err := pool.Acquire(ctx, org)
+	if err != nil {
+		return err
+	}
+	defer h.Release()
+	return fn(tenant.NewScope(h))
+}
