@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every template.
 //
-//go:embed layouts/*.html home/*.html errors/*.html
+//go:embed */*.html
 var FS embed.FS

@@ -22,6 +22,11 @@
 //   - synchronous(NORMAL): durable across application crashes and safe in
 //     WAL mode; only an OS crash can lose the last transactions, which the
 //     replica covers.
+//
+// _time_format=sqlite stores time.Time as "2006-01-02 15:04:05.999999999-07:00",
+// a format SQLite's date functions read and that sorts correctly; the
+// application always writes UTC, so comparisons in SQL are plain string
+// comparisons that agree with time order.
 package sqlite
 
 import (
@@ -71,6 +76,7 @@ func DSN(path, mode string, readOnly bool) string {
 	b.WriteString("?mode=")
 	b.WriteString(mode)
 	b.WriteString("&_txlock=immediate")
+	b.WriteString("&_time_format=sqlite")
 	b.WriteString("&_pragma=busy_timeout(5000)")
 	b.WriteString("&_pragma=journal_mode(WAL)")
 	b.WriteString("&_pragma=foreign_keys(1)")
