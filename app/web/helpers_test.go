@@ -25,14 +25,28 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // env is a complete application on real files in a temp dir.
 type env struct {
-	t    testing.TB
-	srv  *Server
-	reg  *tenant.Registry
-	pool *tenant.Pool
-	dir  string
+	t        testing.TB
+	srv      *Server
+	reg      *tenant.Registry
+	pool     *tenant.Pool
+	accounts *account.Service
+	dir      string
+	port     string
 }
 
-func newEnv(t testing.TB, opt tenant.PoolOptions) *env {
+// envOptions tune a test environment.
+type envOptions struct {
+	tenant.PoolOptions
+	Mail          mail.Sender // default: log only
+	LoginAttempts int
+}
+
+func newEnv(t testing.TB, pool tenant.PoolOptions) *env {
+	t.Helper()
+	return newEnvWith(t, envOptions{PoolOptions: pool})
+}
+
+func newEnvWith(t testing.TB, opt envOptions) *env {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := tenant.OpenPlatform(context.Background(), dir)
@@ -42,17 +56,21 @@ func newEnv(t testing.TB, opt tenant.PoolOptions) *env {
 	t.Cleanup(func() { db.Close() })
 	reg := tenant.NewRegistry(db, dir)
 	opt.Logger = quiet
-	pool := tenant.NewPool(reg, opt)
+	pool := tenant.NewPool(reg, opt.PoolOptions)
 	t.Cleanup(func() { pool.Close() })
+	accounts := &account.Service{Mail: mail.LogSender{Log: quiet}, Links: tenant.Links{Scheme: "http", BaseDomain: "localhost"}, Log: quiet}
+	if opt.Mail != nil {
+		accounts.Mail = opt.Mail
+	}
 	srv, err := New(Deps{
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
-		Accounts: &account.Service{Mail: mail.LogSender{Log: quiet}, Links: tenant.Links{Scheme: "http", BaseDomain: "localhost"}, Log: quiet},
-		Super:    &superadmin.Service{DB: db},
+		Accounts: accounts, Super: &superadmin.Service{DB: db},
+		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, reg: reg, pool: pool, dir: dir}
+	return &env{t: t, srv: srv, reg: reg, pool: pool, accounts: accounts, dir: dir}
 }
 
 func (e *env) org(slug, name string) tenant.Org {

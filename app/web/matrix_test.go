@@ -1,0 +1,212 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sportsapp/app/account"
+	"sportsapp/app/auth"
+	"sportsapp/app/tenant"
+)
+
+// outcome is what a persona gets from a route.
+type outcome string
+
+const (
+	allowed   outcome = "allowed"   // the handler ran (any status but the ones below)
+	toLogin   outcome = "login"     // redirected to the host's sign-in page
+	forbidden outcome = "forbidden" // 403
+	notFound  outcome = "notfound"  // 404
+)
+
+// persona is who makes a request in the matrix.
+type persona int
+
+const (
+	anonymous persona = iota
+	orgMember
+	thisOrgAdmin
+	otherOrgAdmin // quadball-alberta's admin, replaying its cookie here
+	operator      // a super-admin, replaying the platform cookie here
+)
+
+var personaNames = [...]string{"anonymous", "member", "admin", "other-org-admin", "super-admin"}
+
+// row is the expected outcome for each persona, in persona order.
+type row [5]outcome
+
+var (
+	everyone   = row{allowed, allowed, allowed, allowed, allowed}
+	members    = row{toLogin, allowed, allowed, toLogin, toLogin}
+	adminsOnly = row{toLogin, forbidden, allowed, toLogin, toLogin}
+	operators  = row{toLogin, toLogin, toLogin, toLogin, allowed}
+)
+
+// matrix is the authorization matrix: one row per route of the route table,
+// written out by hand. TestAuthorizationMatrix fails for a route without a
+// row, so a new route cannot ship without deciding who may use it.
+var matrix = map[string]row{
+	"GET org /":                              everyone,
+	"GET org /login":                         everyone,
+	"POST org /login":                        everyone,
+	"POST org /logout":                       members,
+	"GET org /signup":                        everyone,
+	"POST org /signup":                       everyone,
+	"GET org /password/forgot":               everyone,
+	"POST org /password/forgot":              everyone,
+	"GET org /password/reset":                everyone,
+	"POST org /password/reset":               everyone,
+	"GET org /invite":                        everyone,
+	"POST org /invite":                       everyone,
+	"GET org /profile":                       members,
+	"POST org /profile":                      members,
+	"POST org /profile/password":             members,
+	"GET org /admin":                         adminsOnly,
+	"GET org /admin/members":                 adminsOnly,
+	"POST org /admin/members/:id/role":       adminsOnly,
+	"POST org /admin/members/:id/status":     adminsOnly,
+	"GET org /admin/invitations":             adminsOnly,
+	"POST org /admin/invitations":            adminsOnly,
+	"POST org /admin/invitations/:id/revoke": adminsOnly,
+
+	"GET platform /":        everyone,
+	"GET platform /login":   everyone,
+	"POST platform /login":  everyone,
+	"POST platform /logout": operators,
+	"GET platform /console": operators,
+}
+
+func routeKey(r route) string {
+	host := "org"
+	if r.host == tenant.HostPlatform {
+		host = "platform"
+	}
+	return r.method + " " + host + " " + r.path
+}
+
+// request is what the matrix sends for one route: the concrete path and
+// form, prepared fresh for each cell so that one cell's effects (a used
+// token, a signed-out session) cannot change another's outcome.
+func (w *world) request(r route, n int) (string, url.Values) {
+	path := r.path
+	form := url.Values{}
+	switch {
+	case strings.HasPrefix(r.path, "/admin/members/:id"):
+		path = strings.Replace(path, ":id", strconv.FormatInt(w.target.ID, 10), 1)
+		form.Set("role", "member")
+		form.Set("status", "active")
+	case r.path == "/admin/invitations/:id/revoke":
+		id, _ := w.invitation(w.a, fmt.Sprintf("revoke-%d@example.org", n), account.RoleMember)
+		path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+	case r.path == "/admin/invitations":
+		form.Set("email", fmt.Sprintf("invitee-%d@example.org", n))
+		form.Set("role", "member")
+	case r.path == "/invite":
+		_, token := w.invitation(w.a, fmt.Sprintf("joiner-%d@example.org", n), account.RoleMember)
+		if r.method == http.MethodGet {
+			path += "?token=" + token
+		}
+		form.Set("token", token)
+		form.Set("name", "Joiner")
+		form.Set("password", "joiner password 1")
+	case r.path == "/password/reset":
+		token := w.resetToken(w.a, w.target)
+		if r.method == http.MethodGet {
+			path += "?token=" + token
+		}
+		form.Set("token", token)
+		form.Set("password", "a brand new password")
+	case r.path == "/login":
+		form.Set("email", "nobody@example.org")
+		form.Set("password", "wrong password")
+	case r.path == "/signup":
+		form.Set("name", "New Person")
+		form.Set("email", fmt.Sprintf("new-%d@example.org", n))
+		form.Set("password", "new person password")
+	case r.path == "/password/forgot":
+		form.Set("email", "member@example.org")
+	case r.path == "/profile":
+		form.Set("name", "Renamed")
+	case r.path == "/profile/password":
+		form.Set("current_password", "not the password")
+		form.Set("new_password", "another new password")
+	}
+	return path, form
+}
+
+// as returns a browser on host carrying p's credentials: its own session
+// cookie where it has one, and the cookie of another host replayed here
+// for the other org's admin and the super-admin.
+func (w *world) as(p persona, host string) *browser {
+	br := w.browser(host)
+	br.csrf()
+	var token string
+	switch p {
+	case orgMember:
+		token = w.session(w.a, w.member)
+	case thisOrgAdmin:
+		token = w.session(w.a, w.admin)
+	case otherOrgAdmin:
+		token = w.session(w.b, w.bAd)
+	case operator:
+		token = w.superSession(w.super)
+	}
+	if token != "" {
+		// Under both cookie names: a token is only valid in its own store.
+		br.setCookie(auth.SessionCookie, token)
+		br.setCookie(auth.PlatformSessionCookie, token)
+	}
+	return br
+}
+
+func outcomeOf(res *http.Response) outcome {
+	switch {
+	case res.StatusCode == http.StatusForbidden:
+		return forbidden
+	case res.StatusCode == http.StatusNotFound:
+		return notFound
+	case strings.HasPrefix(location(res), "/login"):
+		return toLogin
+	}
+	return allowed
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	w := newWorld(t, envOptions{LoginAttempts: 1000})
+	cells, n := 0, 0
+	for _, r := range w.srv.routes() {
+		want, ok := matrix[routeKey(r)]
+		if !ok {
+			t.Errorf("route %q has no row in the authorization matrix", routeKey(r))
+			continue
+		}
+		host := "quadball-canada.localhost"
+		if r.host == tenant.HostPlatform {
+			host = "admin.localhost"
+		}
+		for p := anonymous; p <= operator; p++ {
+			n++
+			br := w.as(p, host)
+			path, form := w.request(r, n)
+			var res *http.Response
+			if r.method == http.MethodGet {
+				res, _ = br.get(path)
+			} else {
+				res = br.post(path, form)
+			}
+			if got := outcomeOf(res); got != want[p] {
+				t.Errorf("%s as %s: %s (status %d, location %q), want %s",
+					routeKey(r), personaNames[p], got, res.StatusCode, location(res), want[p])
+			}
+			cells++
+		}
+	}
+	if len(matrix) != len(w.srv.routes()) {
+		t.Errorf("matrix has %d rows for %d routes: remove rows of deleted routes", len(matrix), len(w.srv.routes()))
+	}
+	t.Logf("authorization matrix: %d routes x %d personas = %d cells", len(w.srv.routes()), len(personaNames), cells)
+}

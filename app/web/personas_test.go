@@ -1,0 +1,150 @@
+package web
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"sportsapp/app/account"
+	"sportsapp/app/auth"
+	"sportsapp/app/db/orgdb"
+	"sportsapp/app/db/platformdb"
+	"sportsapp/app/superadmin"
+	"sportsapp/app/tenant"
+)
+
+// scope runs fn with the scope of org, as a request would get it.
+func (e *env) scope(o tenant.Org, fn func(*tenant.Scope)) {
+	e.t.Helper()
+	h, err := e.pool.Acquire(context.Background(), o)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer h.Release()
+	fn(tenant.NewScope(h))
+}
+
+// user creates an account in org with the given role and password.
+func (e *env) user(o tenant.Org, email, name string, role account.Role, password string) account.User {
+	e.t.Helper()
+	var u account.User
+	e.scope(o, func(sc *tenant.Scope) {
+		var err error
+		u, err = e.accounts.SignUp(context.Background(), sc, name, email, password)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if role != account.RoleMember {
+			if err := sc.W().UserSetRole(context.Background(), orgdb.UserSetRoleParams{Role: string(role), UpdatedAt: time.Now(), ID: u.ID}); err != nil {
+				e.t.Fatal(err)
+			}
+			u.Role = role
+		}
+	})
+	return u
+}
+
+// session starts a session for u in org without a password (cheap, for
+// tests that need many) and returns the cookie value.
+func (e *env) session(o tenant.Org, u account.User) string {
+	e.t.Helper()
+	var token string
+	e.scope(o, func(sc *tenant.Scope) {
+		var err error
+		token, err = e.accounts.StartSession(context.Background(), sc, u.ID, account.Client{IP: "127.0.0.1"})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	})
+	return token
+}
+
+// superAdmin creates a super-admin and returns it.
+func (e *env) superAdmin(email, password string) superadmin.Admin {
+	e.t.Helper()
+	a, err := e.srv.super.Create(context.Background(), email, "Operator", password)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// superSession starts a platform session for a without a password.
+func (e *env) superSession(a superadmin.Admin) string {
+	e.t.Helper()
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	err = platformdb.New(e.srv.super.DB.W).PlatformSessionCreate(context.Background(), platformdb.PlatformSessionCreateParams{
+		TokenHash: hash, SuperAdminID: a.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeenAt: now,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
+
+// invitation creates an invitation in org and returns its id and token.
+func (e *env) invitation(o tenant.Org, email string, role account.Role) (int64, string) {
+	e.t.Helper()
+	var id int64
+	var link string
+	e.scope(o, func(sc *tenant.Scope) {
+		inv, l, err := e.accounts.Invite(context.Background(), sc, account.Actor{Label: "test"}, email, "", role)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		id, link = inv.ID, l
+	})
+	return id, tokenOf(link)
+}
+
+// resetToken creates a password reset for u in org and returns its token.
+func (e *env) resetToken(o tenant.Org, u account.User) string {
+	e.t.Helper()
+	token, hash, _ := auth.NewToken()
+	e.scope(o, func(sc *tenant.Scope) {
+		now := time.Now().UTC()
+		err := sc.W().PasswordResetCreate(context.Background(), orgdb.PasswordResetCreateParams{UserID: u.ID, TokenHash: hash, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	})
+	return token
+}
+
+func tokenOf(link string) string {
+	for i := 0; i+6 <= len(link); i++ {
+		if link[i:i+6] == "token=" {
+			return link[i+6:]
+		}
+	}
+	return ""
+}
+
+// world is two organizations with people in them and a super-admin: the
+// cast of the authorization tests.
+type world struct {
+	*env
+	a, b                       tenant.Org
+	member, admin, target, bAd account.User
+	super                      superadmin.Admin
+}
+
+const testPassword = "correct horse battery"
+
+func newWorld(t testing.TB, opt envOptions) *world {
+	t.Helper()
+	e := newEnvWith(t, opt)
+	w := &world{env: e}
+	w.a = e.org("quadball-canada", "Quadball Canada")
+	w.b = e.org("quadball-alberta", "Quadball Alberta")
+	w.member = e.user(w.a, "member@example.org", "Mia Member", account.RoleMember, testPassword)
+	w.admin = e.user(w.a, "admin@example.org", "Ada Admin", account.RoleAdmin, testPassword)
+	w.target = e.user(w.a, "target@example.org", "Tom Target", account.RoleMember, testPassword)
+	w.bAd = e.user(w.b, "admin@alberta.example.org", "Bea Alberta", account.RoleAdmin, testPassword)
+	w.super = e.superAdmin("ops@example.org", "operator password 1")
+	return w
+}
