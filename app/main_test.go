@@ -142,3 +142,34 @@ func TestServeSeedsAndShutsDownCleanly(t *testing.T) {
 		t.Errorf("request log lacks the org slug:\n%s", stderr.String())
 	}
 }
+
+func TestUserInviteAndSuperadminCreate(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := cli(t, dir, "org", "create", "--slug", "quadball-canada", "--name", "Quadball Canada"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := cli(t, dir, "user", "invite", "--org", "quadball-canada", "--email", "Boss@Example.org", "--role", "admin")
+	if code != 0 || !strings.Contains(out, "http://quadball-canada.localhost:8080/invite?token=") {
+		t.Fatalf("invite: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, dir, "user", "invite", "--org", "nosuch", "--email", "a@b.org"); code != 1 || !strings.Contains(errOut, "No such organization") {
+		t.Fatalf("unknown org: %d %q", code, errOut)
+	}
+	if code, _, errOut := cli(t, dir, "user", "invite", "--org", "quadball-canada", "--email", "a@b.org", "--role", "owner"); code != 1 {
+		t.Fatalf("bad role: %d %q", code, errOut)
+	}
+
+	code, out, errOut = cli(t, dir, "superadmin", "create", "--email", "ops@example.org")
+	if code != 0 || !strings.Contains(out, "password (shown once): ") {
+		t.Fatalf("superadmin: %d %q %q", code, out, errOut)
+	}
+	var stdout, stderr bytes.Buffer
+	code = run(context.Background(), []string{"superadmin", "create", "--email", "ops2@example.org", "--password-stdin", "--data-dir", dir},
+		strings.NewReader("a chosen password\n"), &stdout, &stderr)
+	if code != 0 || strings.Contains(stdout.String(), "a chosen password") {
+		t.Fatalf("password-stdin: %d %q %q", code, stdout.String(), stderr.String())
+	}
+	if code, _, _ := cli(t, dir, "superadmin", "create", "--email", "ops@example.org"); code != 1 {
+		t.Fatal("duplicate super-admin accepted")
+	}
+}

@@ -49,3 +49,9 @@ func newFixture(t *testing.T, sender mail.Sender) *fixture {
 	f.svc = &Service{Mail: sender, Links: tenant.Links{Scheme: "http", BaseDomain: "localhost", Port: "8080"}, Log: quiet, Now: func() time.Time { return f.now }}
 	return f
 }
+
+// senderFunc records the text of each mail (a capture, to read links the
+// service generates; delivery itself is tested with a real SMTP server).
+type senderFunc func(text string)
+
+func (f senderFunc) Send(_ context.Context, m mail.Message) error { f(m.Text); return nil }
