@@ -104,7 +104,11 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		defer db.Close()
-		org, err := reg.Create(ctx, *slug, *name)
+		init, err := orgDefaults(*name)
+		if err != nil {
+			return err
+		}
+		org, err := reg.Create(ctx, *slug, *name, init)
 		if err != nil {
 			return err
 		}

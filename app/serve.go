@@ -30,7 +30,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer a.close()
 	log := a.log
-	if created, err := a.reg.SeedDefault(ctx); err != nil {
+	init, err := orgDefaults(tenant.DefaultOrgName)
+	if err != nil {
+		return err
+	}
+	if created, err := a.reg.SeedDefault(ctx, init); err != nil {
 		return fmt.Errorf("seed %s: %w", tenant.DefaultOrgName, err)
 	} else if created {
 		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug,
@@ -50,6 +54,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Pool:           pool,
 		Accounts:       a.accounts,
 		Super:          a.super,
+		Settings:       a.settings,
 		Logger:         log,
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",

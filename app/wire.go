@@ -8,6 +8,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/mail"
+	"sportsapp/app/settings"
 	"sportsapp/app/sqlite"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
@@ -24,6 +25,7 @@ type application struct {
 	outbox   *mail.Outbox
 	accounts *account.Service
 	super    *superadmin.Service
+	settings *settings.Service
 }
 
 // open builds the application from cfg: the logger, the platform database
@@ -50,7 +52,16 @@ func open(ctx context.Context, cfg *config, stderr io.Writer) (*application, err
 		cfg: cfg, log: log, db: db, reg: reg, links: links, outbox: outbox,
 		accounts: &account.Service{Mail: outbox, Links: links, Log: log},
 		super:    &superadmin.Service{DB: db},
+		settings: &settings.Service{},
 	}, nil
+}
+
+// orgDefaults is the initial data of an organization created from the
+// command line or seeded at first start: the default settings and
+// membership type.
+func orgDefaults(name string) (tenant.InitFunc, error) {
+	now := time.Now()
+	return settings.Initial(settings.Defaults(name, now), []settings.TypeForm{settings.DefaultMembershipType}, "platform", now)
 }
 
 // close sends the mail still queued (for up to 30 s) and closes the

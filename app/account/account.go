@@ -137,8 +137,15 @@ func checkPassword(f apperr.Fields, field, password, email string) {
 
 // audit writes one audit log entry with q (inside the caller's transaction).
 func (s *Service) audit(ctx context.Context, q *orgdb.Queries, a Actor, action, subject, detail string) error {
+	return Audit(ctx, q, s.now(), a, action, subject, detail)
+}
+
+// Audit writes one entry of the org's audit log with q, so other
+// capabilities (settings, payments) record admin actions in the same
+// transaction as the action itself.
+func Audit(ctx context.Context, q *orgdb.Queries, at time.Time, a Actor, action, subject, detail string) error {
 	return q.AuditCreate(ctx, orgdb.AuditCreateParams{
-		At: s.now(), ActorID: sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0},
+		At: at.UTC(), ActorID: sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0},
 		Actor: a.Label, Action: action, Subject: subject, Detail: detail, Ip: a.IP,
 	})
 }

@@ -172,10 +172,15 @@ func ValidateName(name string) error {
 	return nil
 }
 
+// InitFunc writes a new organization's initial data (settings, membership
+// types, ...) into its database while it is being created.
+type InitFunc func(ctx context.Context, q *orgdb.Queries) error
+
 // Create registers a new organization and creates its database file,
-// migrated and stamped with the org's id. It either completes or leaves
-// nothing behind: if registering fails, the new file is removed.
-func (r *Registry) Create(ctx context.Context, slug, name string) (Org, error) {
+// migrated, stamped with the org's id and filled by init (in one
+// transaction). It either completes or leaves nothing behind: if any step
+// fails, the new file is removed and nothing is registered.
+func (r *Registry) Create(ctx context.Context, slug, name string, init ...InitFunc) (Org, error) {
 	name = strings.TrimSpace(name)
 	if err := ValidateSlug(slug); err != nil {
 		return Org{}, err
@@ -198,7 +203,7 @@ func (r *Registry) Create(ctx context.Context, slug, name string) (Org, error) {
 	if err != nil {
 		return Org{}, err
 	}
-	if err := createOrgFile(ctx, path, org.ID, now); err != nil {
+	if err := createOrgFile(ctx, path, org.ID, now, init); err != nil {
 		removeFiles(path)
 		return Org{}, fmt.Errorf("create database for %s: %w", slug, err)
 	}
@@ -220,8 +225,9 @@ func errSlugTaken(slug string) error {
 	return apperr.Errorf(apperr.Conflict, "The address %q is already taken.", slug)
 }
 
-// createOrgFile creates path, migrates it and writes the identity row.
-func createOrgFile(ctx context.Context, path, id string, now time.Time) error {
+// createOrgFile creates path, migrates it, and writes the identity row and
+// the initial data in one transaction.
+func createOrgFile(ctx context.Context, path, id string, now time.Time, init []InitFunc) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
 	}
@@ -233,7 +239,18 @@ func createOrgFile(ctx context.Context, path, id string, now time.Time) error {
 	if _, _, err := OrgMigrations.Up(ctx, db.W); err != nil {
 		return err
 	}
-	return orgdb.New(db.W).OrgIdentityCreate(ctx, orgdb.OrgIdentityCreateParams{OrgID: id, CreatedAt: now})
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		q := orgdb.New(tx)
+		if err := q.OrgIdentityCreate(ctx, orgdb.OrgIdentityCreateParams{OrgID: id, CreatedAt: now}); err != nil {
+			return err
+		}
+		for _, fn := range init {
+			if err := fn(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // removeFiles deletes a database file and its WAL and shared-memory files.
@@ -273,12 +290,12 @@ const (
 // SeedDefault creates Quadball Canada when the platform has no organization
 // at all. It is idempotent: once any organization exists it does nothing,
 // and a concurrent seeder losing the race on the slug is not an error.
-func (r *Registry) SeedDefault(ctx context.Context) (created bool, err error) {
+func (r *Registry) SeedDefault(ctx context.Context, init ...InitFunc) (created bool, err error) {
 	n, err := r.Count(ctx)
 	if err != nil || n > 0 {
 		return false, err
 	}
-	_, err = r.Create(ctx, DefaultOrgSlug, DefaultOrgName)
+	_, err = r.Create(ctx, DefaultOrgSlug, DefaultOrgName, init...)
 	if apperr.CodeOf(err) == apperr.Conflict {
 		return false, nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/mail"
+	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 )
@@ -64,7 +65,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	}
 	srv, err := New(Deps{
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
-		Accounts: accounts, Super: &superadmin.Service{DB: db},
+		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: &settings.Service{},
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,
 	})
 	if err != nil {

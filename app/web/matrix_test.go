@@ -50,28 +50,39 @@ var (
 // written out by hand. TestAuthorizationMatrix fails for a route without a
 // row, so a new route cannot ship without deciding who may use it.
 var matrix = map[string]row{
-	"GET org /":                              everyone,
-	"GET org /login":                         everyone,
-	"POST org /login":                        everyone,
-	"POST org /logout":                       members,
-	"GET org /signup":                        everyone,
-	"POST org /signup":                       everyone,
-	"GET org /password/forgot":               everyone,
-	"POST org /password/forgot":              everyone,
-	"GET org /password/reset":                everyone,
-	"POST org /password/reset":               everyone,
-	"GET org /invite":                        everyone,
-	"POST org /invite":                       everyone,
-	"GET org /profile":                       members,
-	"POST org /profile":                      members,
-	"POST org /profile/password":             members,
-	"GET org /admin":                         adminsOnly,
-	"GET org /admin/members":                 adminsOnly,
-	"POST org /admin/members/:id/role":       adminsOnly,
-	"POST org /admin/members/:id/status":     adminsOnly,
-	"GET org /admin/invitations":             adminsOnly,
-	"POST org /admin/invitations":            adminsOnly,
-	"POST org /admin/invitations/:id/revoke": adminsOnly,
+	"GET org /":                                    everyone,
+	"GET org /login":                               everyone,
+	"POST org /login":                              everyone,
+	"POST org /logout":                             members,
+	"GET org /signup":                              everyone,
+	"POST org /signup":                             everyone,
+	"GET org /password/forgot":                     everyone,
+	"POST org /password/forgot":                    everyone,
+	"GET org /password/reset":                      everyone,
+	"POST org /password/reset":                     everyone,
+	"GET org /invite":                              everyone,
+	"POST org /invite":                             everyone,
+	"GET org /profile":                             members,
+	"POST org /profile":                            members,
+	"POST org /profile/password":                   members,
+	"GET org /admin":                               adminsOnly,
+	"GET org /admin/members":                       adminsOnly,
+	"POST org /admin/members/:id/role":             adminsOnly,
+	"POST org /admin/members/:id/status":           adminsOnly,
+	"GET org /admin/invitations":                   adminsOnly,
+	"POST org /admin/invitations":                  adminsOnly,
+	"POST org /admin/invitations/:id/revoke":       adminsOnly,
+	"GET org /admin/settings":                      adminsOnly,
+	"POST org /admin/settings":                     adminsOnly,
+	"POST org /admin/settings/validate/:field":     adminsOnly,
+	"GET org /admin/settings/history":              adminsOnly,
+	"GET org /admin/settings/history/:version":     adminsOnly,
+	"POST org /admin/membership-types":             adminsOnly,
+	"GET org /admin/membership-types/:id":          adminsOnly,
+	"GET org /admin/membership-types/:id/edit":     adminsOnly,
+	"POST org /admin/membership-types/:id":         adminsOnly,
+	"POST org /admin/membership-types/:id/archive": adminsOnly,
+	"POST org /admin/membership-types/:id/restore": adminsOnly,
 
 	"GET platform /":        everyone,
 	"GET platform /login":   everyone,
@@ -120,6 +131,20 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		}
 		form.Set("token", token)
 		form.Set("password", "a brand new password")
+	case r.path == "/admin/settings/validate/:field":
+		path = strings.Replace(path, ":field", "season_end", 1)
+	case r.path == "/admin/settings/history/:version":
+		path = strings.Replace(path, ":version", "1", 1)
+	case r.path == "/admin/settings":
+		form = w.settingsForm()
+	case r.path == "/admin/membership-types":
+		form.Set("name", fmt.Sprintf("Type %d", n))
+		form.Set("price", "10.00")
+	case strings.HasPrefix(r.path, "/admin/membership-types/:id"):
+		id := w.membershipType(w.a, fmt.Sprintf("Matrix type %d", n), strings.HasSuffix(r.path, "/restore"))
+		path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+		form.Set("name", fmt.Sprintf("Matrix type %d renamed", n))
+		form.Set("price", "12.00")
 	case r.path == "/login":
 		form.Set("email", "nobody@example.org")
 		form.Set("password", "wrong password")

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 )
@@ -147,4 +150,39 @@ func newWorld(t testing.TB, opt envOptions) *world {
 	w.bAd = e.user(w.b, "admin@alberta.example.org", "Bea Alberta", account.RoleAdmin, testPassword)
 	w.super = e.superAdmin("ops@example.org", "operator password 1")
 	return w
+}
+
+// settingsForm returns the current settings of org A as a form to post,
+// with the current version.
+func (w *world) settingsForm() url.Values {
+	var form url.Values
+	w.scope(w.a, func(sc *tenant.Scope) {
+		st, err := w.srv.settings.Get(context.Background(), sc)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		form = url.Values{"version": {strconv.FormatInt(st.Version, 10)}}
+		for k, v := range st.Form() {
+			form.Set(k, v)
+		}
+	})
+	return form
+}
+
+// membershipType creates a membership type in org (archived if asked) and
+// returns its id.
+func (w *world) membershipType(o tenant.Org, name string, archived bool) int64 {
+	var id int64
+	w.scope(o, func(sc *tenant.Scope) {
+		ctx := context.Background()
+		t, err := w.srv.settings.CreateType(ctx, sc, account.Actor{Label: "test"}, settings.TypeForm{Name: name, Price: "10", Active: true})
+		if err == nil && archived {
+			_, err = w.srv.settings.ArchiveType(ctx, sc, account.Actor{Label: "test"}, t.ID)
+		}
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		id = t.ID
+	})
+	return id
 }

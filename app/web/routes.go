@@ -70,6 +70,17 @@ func (s *Server) routes() []route {
 		{get, "/admin/invitations", org, orgAdmin, false, s.handleInvitations},
 		{post, "/admin/invitations", org, orgAdmin, false, s.handleInvitationCreate},
 		{post, "/admin/invitations/:id/revoke", org, orgAdmin, false, s.handleInvitationRevoke},
+		{get, "/admin/settings", org, orgAdmin, false, s.handleSettingsEdit},
+		{post, "/admin/settings", org, orgAdmin, false, s.handleSettingsSave},
+		{post, "/admin/settings/validate/:field", org, orgAdmin, false, s.handleSettingsValidate},
+		{get, "/admin/settings/history", org, orgAdmin, false, s.handleSettingsHistory},
+		{get, "/admin/settings/history/:version", org, orgAdmin, false, s.handleSettingsVersion},
+		{post, "/admin/membership-types", org, orgAdmin, false, s.handleTypeCreate},
+		{get, "/admin/membership-types/:id", org, orgAdmin, false, s.handleTypeRow},
+		{get, "/admin/membership-types/:id/edit", org, orgAdmin, false, s.handleTypeEdit},
+		{post, "/admin/membership-types/:id", org, orgAdmin, false, s.handleTypeSave},
+		{post, "/admin/membership-types/:id/archive", org, orgAdmin, false, s.handleTypeArchive},
+		{post, "/admin/membership-types/:id/restore", org, orgAdmin, false, s.handleTypeRestore},
 
 		// Platform host: admin.<base>
 		{get, "/", plat, public, false, s.handlePlatformHome},

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 	"sportsapp/static"
@@ -32,6 +33,7 @@ type Server struct {
 	pool           *tenant.Pool
 	accounts       *account.Service
 	super          *superadmin.Service
+	settings       *settings.Service
 	views          *html.Engine
 	secure         bool
 	mailConfigured bool
@@ -46,6 +48,7 @@ type Deps struct {
 	Pool     *tenant.Pool
 	Accounts *account.Service
 	Super    *superadmin.Service
+	Settings *settings.Service
 	Logger   *slog.Logger
 	// Secure marks cookies Secure (and __Host-) because users reach the app
 	// over HTTPS (through a TLS proxy).
@@ -72,7 +75,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
-		accounts: d.Accounts, super: d.Super, views: engine,
+		accounts: d.Accounts, super: d.Super, settings: d.Settings, views: engine,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
 	}
 	if s.log == nil {

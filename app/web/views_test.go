@@ -9,6 +9,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 	"sportsapp/views"
@@ -40,7 +41,34 @@ var viewSamples = map[string]any{
 	"admin/_invitations": sampleInvitations,
 	"platform/console": consoleView{page: page{Title: "Console", Admin: &superadmin.Admin{Email: "ops@example.org"}},
 		Orgs: []consoleOrg{{Name: "Quadball Canada", Slug: "quadball-canada", Status: "active", URL: "http://x/", Created: "2026-11-28"}}},
+
+	"settings/edit":       settingsView{page: signedIn, Form: sampleSettingsForm, Types: sampleTypes},
+	"settings/_form":      sampleSettingsForm,
+	"settings/_field":     sampleSettingsForm.Groups[0].Fields[0],
+	"settings/_types":     sampleTypes,
+	"settings/_type_row":  sampleTypes.Rows[0],
+	"settings/_type_edit": sampleTypeEdit,
+	"settings/type_edit":  typeEditPage{page: signedIn, Edit: sampleTypeEdit},
+	"settings/history": historyView{page: signedIn, Prev: 1, Next: 3, History: settings.HistoryPage{Page: 2, Pages: 3, Total: 41,
+		Entries: []settings.HistoryEntry{{Version: 7, At: time.Now(), By: "a@b.org", Changes: []settings.Change{{Field: "currency", Label: "Currency", Old: "CAD", New: "USD"}}}}}},
+	"settings/version": versionView{page: signedIn, Settings: settings.Settings{Version: 3, UpdatedBy: "a@b.org", UpdatedAt: time.Now()},
+		Rows: []versionRow{{Label: "Currency", Value: "CAD"}}},
 }
+
+var (
+	sampleSettingsForm = settingsFormView{CSRF: "tok", Version: 7, UpdatedBy: "a@b.org", UpdatedAt: "2026-11-28 10:00 UTC", Saved: "Saved.", Invalid: 1,
+		Conflict: &conflictView{Message: "Conflict.", By: "b@c.org", Version: 8, Changes: []settings.Change{{Label: "Season ends", Old: "2027-08-31", New: "2027-06-30"}}},
+		Groups: []fieldGroup{{Title: "Organization", Fields: []fieldView{
+			{Name: "timezone", Label: "Time zone", Kind: "text", Value: "America/Toronto", List: []string{"UTC"}, Help: "Help."},
+			{Name: "registration_open", Label: "Registration", Kind: "checkbox", Value: "on"},
+			{Name: "waiver_text", Label: "Waiver", Kind: "textarea", Value: "Text", Error: "Too long."},
+		}}}}
+	sampleType  = settings.MembershipType{ID: 1, Name: "Adult", Description: "18+", PriceCents: 5000, Active: true}
+	sampleTypes = typesView{Currency: "CAD", CSRF: "tok", Message: "Added.", Errors: map[string]string{"price": "Bad."},
+		Rows: []typeRowView{{Type: sampleType, Currency: "CAD", CSRF: "tok", Message: "Saved."},
+			{Type: settings.MembershipType{ID: 2, Name: "Old", Archived: true}, Currency: "CAD", CSRF: "tok"}}}
+	sampleTypeEdit = typeEditView{Type: sampleType, Form: sampleType.Form(), Errors: map[string]string{"name": "Taken."}, Currency: "CAD", CSRF: "tok"}
+)
 
 // definitionFiles only {{define}} shared templates; the pages that use them
 // render them.

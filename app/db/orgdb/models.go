@@ -33,6 +33,17 @@ type Invitation struct {
 	RevokedAt  sql.NullTime
 }
 
+type MembershipType struct {
+	ID          int64
+	Name        string
+	Description string
+	PriceCents  int64
+	Active      bool
+	ArchivedAt  sql.NullTime
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
 type OrgIdentity struct {
 	Singleton int64
 	OrgID     string
@@ -57,6 +68,52 @@ type Session struct {
 	LastSeenAt time.Time
 	Ip         string
 	UserAgent  string
+}
+
+type Setting struct {
+	Singleton            int64
+	Version              int64
+	DisplayName          string
+	ContactEmail         string
+	Timezone             string
+	Currency             string
+	SeasonName           string
+	SeasonStart          string
+	SeasonEnd            string
+	RegistrationOpen     bool
+	RegistrationOpensOn  string
+	RegistrationClosesOn string
+	WaiverText           string
+	BrandColor           string
+	UpdatedAt            time.Time
+	UpdatedBy            string
+}
+
+type SettingsChange struct {
+	ID       int64
+	Version  int64
+	Field    string
+	OldValue string
+	NewValue string
+}
+
+type SettingsVersion struct {
+	Version              int64
+	DisplayName          string
+	ContactEmail         string
+	Timezone             string
+	Currency             string
+	SeasonName           string
+	SeasonStart          string
+	SeasonEnd            string
+	RegistrationOpen     bool
+	RegistrationOpensOn  string
+	RegistrationClosesOn string
+	WaiverText           string
+	BrandColor           string
+	SavedAt              time.Time
+	SavedByID            sql.NullInt64
+	SavedBy              string
 }
 
 type User struct {
