@@ -186,3 +186,16 @@ func (w *world) membershipType(o tenant.Org, name string, archived bool) int64 {
 	})
 	return id
 }
+
+// settingsVersion returns org A's settings version as stored.
+func (w *world) settingsVersion() int64 {
+	var v int64
+	w.scope(w.a, func(sc *tenant.Scope) {
+		st, err := (&settings.Service{}).Get(context.Background(), sc)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		v = st.Version
+	})
+	return v
+}
