@@ -123,7 +123,9 @@ type ConflictError struct {
 	By      string
 }
 
-func (e *ConflictError) Error() string { return "settings conflict: now at version " + fmt.Sprint(e.Current.Version) }
+func (e *ConflictError) Error() string {
+	return "settings conflict: now at version " + fmt.Sprint(e.Current.Version)
+}
 
 // Unwrap makes a conflict an apperr.Conflict (409) for the error path.
 func (e *ConflictError) Unwrap() error { return apperr.Errorf(apperr.Conflict, msgConflict) }

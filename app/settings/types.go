@@ -213,4 +213,3 @@ func (s *Service) setArchived(ctx context.Context, sc *tenant.Scope, by account.
 	})
 	return out, err
 }
-
