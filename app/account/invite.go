@@ -63,6 +63,30 @@ func ParseRole(s string) (Role, bool) {
 // invitation to the same address, mails the link, and returns the
 // invitation and the link (the CLI prints it when no SMTP is configured).
 func (s *Service) Invite(ctx context.Context, sc *tenant.Scope, by Actor, email, name string, role Role) (Invitation, string, error) {
+	p, err := s.PrepareInvitation(by, email, name, role)
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	if err := sc.Tx(ctx, func(q *orgdb.Queries) error { return p.Write(ctx, q) }); err != nil {
+		return Invitation{}, "", err
+	}
+	link := s.SendInvitation(ctx, sc.Org, p)
+	return p.Invitation, link, nil
+}
+
+// PreparedInvitation is a validated invitation and its token, ready to be
+// written into an organization's database (by Invite, or by onboarding
+// while the organization is being created) and then mailed.
+type PreparedInvitation struct {
+	Invitation Invitation
+	token      string
+	hash       []byte
+	by         Actor
+	svc        *Service
+}
+
+// PrepareInvitation validates an invitation and draws its token.
+func (s *Service) PrepareInvitation(by Actor, email, name string, role Role) (*PreparedInvitation, error) {
 	f := apperr.Fields{}
 	email, ok := NormalizeEmail(email)
 	if !ok {
@@ -75,43 +99,54 @@ func (s *Service) Invite(ctx context.Context, sc *tenant.Scope, by Actor, email,
 		f["role"] = msgRoleInvalid
 	}
 	if err := f.Err(); err != nil {
-		return Invitation{}, "", err
+		return nil, err
 	}
 	token, hash, err := auth.NewToken()
 	if err != nil {
-		return Invitation{}, "", err
+		return nil, err
 	}
-	var inv Invitation
-	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
-		now := s.now()
-		if err := q.InvitationRevokeOpenForEmail(ctx, orgdb.InvitationRevokeOpenForEmailParams{RevokedAt: sql.NullTime{Time: now, Valid: true}, Email: email}); err != nil {
-			return err
-		}
-		r, err := q.InvitationCreate(ctx, orgdb.InvitationCreateParams{
-			Email: email, Name: name, Role: string(role), TokenHash: hash,
-			InvitedBy: sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0},
-			CreatedAt: now, ExpiresAt: now.Add(InvitationTTL),
-		})
-		if err != nil {
-			return err
-		}
-		inv = invitationFrom(r)
-		return s.audit(ctx, q, by, "invitation.create", email, "role "+string(role))
+	now := s.now()
+	return &PreparedInvitation{
+		Invitation: Invitation{Email: email, Name: name, Role: role, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)},
+		token:      token, hash: hash, by: by, svc: s,
+	}, nil
+}
+
+// Write stores the invitation with q (in the caller's transaction),
+// revoking older open invitations to the same email, and audits it.
+func (p *PreparedInvitation) Write(ctx context.Context, q *orgdb.Queries) error {
+	inv := p.Invitation
+	if err := q.InvitationRevokeOpenForEmail(ctx, orgdb.InvitationRevokeOpenForEmailParams{RevokedAt: sql.NullTime{Time: inv.CreatedAt, Valid: true}, Email: inv.Email}); err != nil {
+		return err
+	}
+	r, err := q.InvitationCreate(ctx, orgdb.InvitationCreateParams{
+		Email: inv.Email, Name: inv.Name, Role: string(inv.Role), TokenHash: p.hash,
+		InvitedBy: sql.NullInt64{Int64: p.by.UserID, Valid: p.by.UserID != 0},
+		CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt,
 	})
 	if err != nil {
-		return Invitation{}, "", err
+		return err
 	}
-	link := s.Links.Org(sc.Org.Slug) + "/invite?token=" + url.QueryEscape(token)
+	p.Invitation = invitationFrom(r)
+	return Audit(ctx, q, inv.CreatedAt, p.by, "invitation.create", inv.Email, "role "+string(inv.Role))
+}
+
+// SendInvitation mails a written invitation from org's host and returns
+// its link. A mail failure is logged, not returned: the link can still be
+// passed on by hand.
+func (s *Service) SendInvitation(ctx context.Context, org tenant.Org, p *PreparedInvitation) string {
+	inv := p.Invitation
+	link := s.Links.Org(org.Slug) + "/invite?token=" + url.QueryEscape(p.token)
 	msg := mailer.Message{
-		To:      email,
-		Subject: fmt.Sprintf("You are invited to join %s", sc.Org.Name),
+		To:      inv.Email,
+		Subject: fmt.Sprintf("You are invited to join %s", org.Name),
 		Text: fmt.Sprintf("Hello%s,\n\nYou have been invited to join %s as %s.\n\nSet your password and sign in here (the link works once and expires on %s):\n\n%s\n\nIf you were not expecting this, you can ignore this message.\n",
-			greetingName(name), sc.Org.Name, roleLabel(role), inv.ExpiresAt.Format("January 2, 2006"), link),
+			greetingName(inv.Name), org.Name, roleLabel(inv.Role), inv.ExpiresAt.Format("January 2, 2006"), link),
 	}
 	if err := s.Mail.Send(ctx, msg); err != nil {
-		s.Log.Error("send invitation", "org", sc.Org.Slug, "to", email, "err", err)
+		s.Log.Error("send invitation", "org", org.Slug, "to", inv.Email, "err", err)
 	}
-	return inv, link, nil
+	return link
 }
 
 func greetingName(name string) string {
@@ -233,6 +268,20 @@ func (s *Service) RevokeInvitation(ctx context.Context, sc *tenant.Scope, by Act
 // RecentInvitations lists the newest invitations.
 func RecentInvitations(ctx context.Context, sc *tenant.Scope, limit int) ([]Invitation, error) {
 	rows, err := sc.Q().InvitationListRecent(ctx, int64(limit))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = invitationFrom(r)
+	}
+	return out, nil
+}
+
+// InvitationsByRole lists the newest invitations to role (the console shows
+// an organization's admin invitations).
+func InvitationsByRole(ctx context.Context, sc *tenant.Scope, role Role, limit int) ([]Invitation, error) {
+	rows, err := sc.Q().InvitationListByRole(ctx, orgdb.InvitationListByRoleParams{Role: string(role), Limit: int64(limit)})
 	if err != nil {
 		return nil, err
 	}

@@ -301,3 +301,65 @@ func (r *Registry) SeedDefault(ctx context.Context, init ...InitFunc) (created b
 	}
 	return err == nil, err
 }
+
+// Remove unregisters an organization and deletes its database files. It
+// exists to undo a provisioning that failed after the organization was
+// registered (onboarding's rollback); organizations are suspended, not
+// removed, in normal operation.
+func (r *Registry) Remove(ctx context.Context, org Org) error {
+	if err := platformdb.New(r.db.W).OrganizationDelete(ctx, org.ID); err != nil {
+		return err
+	}
+	r.changed(org)
+	path, err := r.OrgPath(org.ID)
+	if err != nil {
+		return err
+	}
+	removeFiles(path)
+	return nil
+}
+
+// Audit records an operator's action in the platform audit log.
+func (r *Registry) Audit(ctx context.Context, actor, action string, org Org, detail, ip string) error {
+	return platformdb.New(r.db.W).PlatformAuditCreate(ctx, platformdb.PlatformAuditCreateParams{
+		At: r.now().UTC(), Actor: actor, Action: action, OrgID: org.ID, OrgSlug: org.Slug, Detail: detail, Ip: ip,
+	})
+}
+
+// AuditEntries returns the newest platform audit entries about org (all
+// organizations if org.ID is empty).
+func (r *Registry) AuditEntries(ctx context.Context, org Org, limit int) ([]platformdb.PlatformAudit, error) {
+	if org.ID == "" {
+		return r.reader().PlatformAuditRecent(ctx, int64(limit))
+	}
+	return r.reader().PlatformAuditForOrg(ctx, platformdb.PlatformAuditForOrgParams{OrgID: org.ID, Limit: int64(limit)})
+}
+
+// OrgPage is one page of the console's organization list.
+type OrgPage struct {
+	Orgs        []Org
+	Query       string
+	Page, Pages int
+	Total       int64
+}
+
+// Search returns page (1-based, size per page) of organizations whose name
+// or slug contains query, by name.
+func (r *Registry) Search(ctx context.Context, query string, page, size int) (OrgPage, error) {
+	query = strings.ToLower(strings.TrimSpace(query))
+	p := OrgPage{Query: query}
+	total, err := r.reader().OrganizationSearchCount(ctx, query)
+	if err != nil {
+		return p, err
+	}
+	p.Total, p.Pages = total, max(1, int((total+int64(size)-1)/int64(size)))
+	p.Page = min(max(page, 1), p.Pages)
+	rows, err := r.reader().OrganizationSearch(ctx, platformdb.OrganizationSearchParams{Query: query, Lim: int64(size), Off: int64((p.Page - 1) * size)})
+	if err != nil {
+		return p, err
+	}
+	for _, row := range rows {
+		p.Orgs = append(p.Orgs, orgFromRow(row))
+	}
+	return p, nil
+}

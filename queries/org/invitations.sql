@@ -25,3 +25,6 @@ WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL;
 
 -- name: InvitationListRecent :many
 SELECT * FROM invitations ORDER BY created_at DESC, id DESC LIMIT ?;
+
+-- name: InvitationListByRole :many
+SELECT * FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT ?;

@@ -117,6 +117,49 @@ func (q *Queries) InvitationCreate(ctx context.Context, arg InvitationCreatePara
 	return i, err
 }
 
+const invitationListByRole = `-- name: InvitationListByRole :many
+SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT ?
+`
+
+type InvitationListByRoleParams struct {
+	Role  string
+	Limit int64
+}
+
+func (q *Queries) InvitationListByRole(ctx context.Context, arg InvitationListByRoleParams) ([]Invitation, error) {
+	rows, err := q.db.QueryContext(ctx, invitationListByRole, arg.Role, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Invitation{}
+	for rows.Next() {
+		var i Invitation
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Name,
+			&i.Role,
+			&i.TokenHash,
+			&i.InvitedBy,
+			&i.CreatedAt,
+			&i.ExpiresAt,
+			&i.AcceptedAt,
+			&i.RevokedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const invitationListRecent = `-- name: InvitationListRecent :many
 SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations ORDER BY created_at DESC, id DESC LIMIT ?
 `

@@ -18,6 +18,17 @@ type Organization struct {
 	UpdatedAt time.Time
 }
 
+type PlatformAudit struct {
+	ID      int64
+	At      time.Time
+	Actor   string
+	Action  string
+	OrgID   string
+	OrgSlug string
+	Detail  string
+	Ip      string
+}
+
 type PlatformSession struct {
 	ID           int64
 	TokenHash    []byte

@@ -91,6 +91,16 @@ func (q *Queries) OrganizationCreate(ctx context.Context, arg OrganizationCreate
 	return i, err
 }
 
+const organizationDelete = `-- name: OrganizationDelete :exec
+DELETE FROM organizations WHERE id = ?
+`
+
+// Only used to undo a provisioning that failed after registering.
+func (q *Queries) OrganizationDelete(ctx context.Context, id string) error {
+	_, err := q.db.ExecContext(ctx, organizationDelete, id)
+	return err
+}
+
 const organizationList = `-- name: OrganizationList :many
 SELECT id, slug, name, status, created_at, updated_at FROM organizations ORDER BY name, slug
 `
@@ -123,6 +133,63 @@ func (q *Queries) OrganizationList(ctx context.Context) ([]Organization, error) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const organizationSearch = `-- name: OrganizationSearch :many
+SELECT id, slug, name, status, created_at, updated_at FROM organizations
+WHERE (CAST(?1 AS TEXT) = '' OR instr(lower(name), ?1) > 0 OR instr(slug, ?1) > 0)
+ORDER BY name COLLATE NOCASE, slug
+LIMIT ?3 OFFSET ?2
+`
+
+type OrganizationSearchParams struct {
+	Query string
+	Off   int64
+	Lim   int64
+}
+
+// Console list: query (empty for all) is a lower-cased part of the name or
+// slug; by name, one page.
+func (q *Queries) OrganizationSearch(ctx context.Context, arg OrganizationSearchParams) ([]Organization, error) {
+	rows, err := q.db.QueryContext(ctx, organizationSearch, arg.Query, arg.Off, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Organization{}
+	for rows.Next() {
+		var i Organization
+		if err := rows.Scan(
+			&i.ID,
+			&i.Slug,
+			&i.Name,
+			&i.Status,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const organizationSearchCount = `-- name: OrganizationSearchCount :one
+SELECT count(*) FROM organizations
+WHERE (CAST(?1 AS TEXT) = '' OR instr(lower(name), ?1) > 0 OR instr(slug, ?1) > 0)
+`
+
+func (q *Queries) OrganizationSearchCount(ctx context.Context, query string) (int64, error) {
+	row := q.db.QueryRowContext(ctx, organizationSearchCount, query)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const organizationSetStatus = `-- name: OrganizationSetStatus :exec
