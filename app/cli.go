@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"text/tabwriter"
+	"time"
 
+	"sportsapp/app/apperr"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/sqlite"
 	"sportsapp/app/tenant"
 )
@@ -82,10 +87,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// cmdOrg: sportsapp org create|list.
+// cmdOrg: sportsapp org create|list|suspend|activate.
 func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sportsapp org create --slug S --name N | org list")
+		fmt.Fprintln(stderr, "usage: sportsapp org create --slug S --name N [--admin-email E --admin-name A] | list | suspend --slug S | activate --slug S")
 		return errUsage
 	}
 	var cfg config
@@ -96,6 +101,44 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case "create":
 		slug := fs.String("slug", "", "the organization's address: <slug>.<base-domain>")
 		name := fs.String("name", "", "the organization's display name")
+		adminEmail := fs.String("admin-email", "", "invite this person as the first admin (as the console's wizard does)")
+		adminName := fs.String("admin-name", "", "the first admin's name")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		a, err := open(ctx, &cfg, stderr)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		if *adminEmail == "" {
+			init, err := orgDefaults(*name)
+			if err != nil {
+				return err
+			}
+			org, err := a.reg.Create(ctx, *slug, *name, init)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "created %s (%s), id %s\n", org.Name, org.Slug, org.ID)
+			fmt.Fprintf(stdout, "invite its first admin with: sportsapp user invite --org %s --email E --role admin\n", org.Slug)
+			return nil
+		}
+		r := onboarding.DefaultRequest(time.Now())
+		r.Name, r.Slug, r.AdminEmail, r.AdminName = *name, *slug, *adminEmail, *adminName
+		res, err := a.onboard.Provision(ctx, r, onboarding.Actor{Label: "cli"})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "created %s (%s), id %s, at %s\n", res.Org.Name, res.Org.Slug, res.Org.ID, a.links.Org(res.Org.Slug))
+		if cfg.SMTPURL == "" {
+			fmt.Fprintf(stdout, "no SMTP configured: pass this invitation link to %s (it works once):\n%s\n", res.Invitation.Email, res.Link)
+		} else {
+			fmt.Fprintf(stdout, "invitation mailed to %s\n", res.Invitation.Email)
+		}
+		return nil
+	case "suspend", "activate":
+		slug := fs.String("slug", "", "the organization's slug")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -104,15 +147,18 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		defer db.Close()
-		init, err := orgDefaults(*name)
+		status := tenant.StatusSuspended
+		if args[0] == "activate" {
+			status = tenant.StatusActive
+		}
+		org, err := reg.SetStatus(ctx, *slug, status)
 		if err != nil {
 			return err
 		}
-		org, err := reg.Create(ctx, *slug, *name, init)
-		if err != nil {
+		if err := reg.Audit(ctx, "cli", "org."+args[0], org, "", ""); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "created %s (%s), id %s\n", org.Name, org.Slug, org.ID)
+		fmt.Fprintf(stdout, "%s is %s (a running server notices within 30 seconds)\n", org.Slug, org.Status)
 		return nil
 	case "list":
 		if err := parse(fs, args[1:]); err != nil {
@@ -136,4 +182,19 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stderr, "unknown org command %q\n", args[0])
 	return errUsage
+}
+
+// describe turns a validation error into one line per field for the
+// terminal.
+func describe(err error) error {
+	fields := apperr.FieldsOf(err)
+	if fields == nil {
+		return err
+	}
+	var lines []string
+	for k, v := range fields {
+		lines = append(lines, "  "+k+": "+v)
+	}
+	sort.Strings(lines)
+	return fmt.Errorf("%s\n%s", apperr.MessageOf(err), strings.Join(lines, "\n"))
 }

@@ -19,8 +19,11 @@ const usage = `usage: sportsapp [command] [flags]
 commands:
   serve                         run the web server (the default)
   migrate                       migrate the platform and every organization database
-  org create --slug S --name N  register an organization and create its database
+  org create --slug S --name N [--admin-email E [--admin-name A]]
+                                provision an organization (with an admin: exactly what
+                                the console's wizard does; prints the invitation link)
   org list                      list the organizations
+  org suspend|activate --slug S suspend or reactivate an organization
   user invite --org S --email E --role member|admin
                                 invite someone to an organization (prints the link)
   superadmin create --email E   create a platform operator (password printed once,

@@ -55,6 +55,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Accounts:       a.accounts,
 		Super:          a.super,
 		Settings:       a.settings,
+		Onboarding:     a.onboard,
 		Logger:         log,
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",

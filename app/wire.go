@@ -8,6 +8,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/mail"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/sqlite"
 	"sportsapp/app/superadmin"
@@ -26,6 +27,7 @@ type application struct {
 	accounts *account.Service
 	super    *superadmin.Service
 	settings *settings.Service
+	onboard  *onboarding.Service
 }
 
 // open builds the application from cfg: the logger, the platform database
@@ -48,11 +50,13 @@ func open(ctx context.Context, cfg *config, stderr io.Writer) (*application, err
 		return nil, err
 	}
 	outbox := mail.NewOutbox(sender, log, 0)
+	accounts := &account.Service{Mail: outbox, Links: links, Log: log}
 	return &application{
 		cfg: cfg, log: log, db: db, reg: reg, links: links, outbox: outbox,
-		accounts: &account.Service{Mail: outbox, Links: links, Log: log},
+		accounts: accounts,
 		super:    &superadmin.Service{DB: db},
 		settings: &settings.Service{},
+		onboard:  &onboarding.Service{Registry: reg, Accounts: accounts, Log: log},
 	}, nil
 }
 

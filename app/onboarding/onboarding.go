@@ -67,8 +67,11 @@ type Service struct {
 	Registry   *tenant.Registry
 	Accounts   *account.Service
 	Replicator Replicator
-	Log        *slog.Logger
-	Now        func() time.Time
+	// ReplicaStatus returns when a database file was last copied to the
+	// replica (zero if never or unknown), for the checklist.
+	ReplicaStatus func(dbPath string) time.Time
+	Log           *slog.Logger
+	Now           func() time.Time
 
 	// extraInit runs inside the new database's initial transaction; tests
 	// use it to inject a failure at that step.

@@ -8,6 +8,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/tenant"
 )
 
@@ -15,6 +16,7 @@ type adminDashboardView struct {
 	page
 	Members, Admins, Pending int64
 	Audit                    []orgdb.AuditLog
+	Checklist                onboarding.Checklist
 }
 
 // handleAdminDashboard is the org admin's landing page.
@@ -42,6 +44,9 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 		}
 	}
 	if v.Audit, err = q.AuditList(ctx, orgdb.AuditListParams{Limit: 10}); err != nil {
+		return err
+	}
+	if v.Checklist, err = s.onboarding.Checklist(ctx, sc, s.settings); err != nil {
 		return err
 	}
 	return s.render(c, fiber.StatusOK, "admin/dashboard", v)

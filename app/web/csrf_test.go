@@ -71,7 +71,7 @@ func TestCSRFOnEveryStateChangingRoute(t *testing.T) {
 		}
 		host, who := "quadball-canada.localhost", thisOrgAdmin
 		if r.host == tenant.HostPlatform {
-			host, who = "admin.localhost", operator
+			host, who = "admin.localhost", superPersona
 		}
 		path, form := w.request(r, i)
 		for _, attack := range []struct {

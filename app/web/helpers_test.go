@@ -17,6 +17,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/mail"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
@@ -63,8 +64,10 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	if opt.Mail != nil {
 		accounts.Mail = opt.Mail
 	}
+	onb := &onboarding.Service{Registry: reg, Accounts: accounts, Log: quiet}
 	srv, err := New(Deps{
-		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
+		Onboarding: onb,
+		Registry:   reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: &settings.Service{},
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,
 	})

@@ -31,7 +31,7 @@ const (
 	orgMember
 	thisOrgAdmin
 	otherOrgAdmin // quadball-alberta's admin, replaying its cookie here
-	operator      // a super-admin, replaying the platform cookie here
+	superPersona  // a super-admin, replaying the platform cookie here
 )
 
 var personaNames = [...]string{"anonymous", "member", "admin", "other-org-admin", "super-admin"}
@@ -84,11 +84,20 @@ var matrix = map[string]row{
 	"POST org /admin/membership-types/:id/archive": adminsOnly,
 	"POST org /admin/membership-types/:id/restore": adminsOnly,
 
-	"GET platform /":        everyone,
-	"GET platform /login":   everyone,
-	"POST platform /login":  everyone,
-	"POST platform /logout": operators,
-	"GET platform /console": operators,
+	"GET platform /":                                           everyone,
+	"GET platform /login":                                      everyone,
+	"POST platform /login":                                     everyone,
+	"POST platform /logout":                                    operators,
+	"GET platform /console":                                    operators,
+	"GET platform /console/new":                                operators,
+	"POST platform /console/new/step":                          operators,
+	"POST platform /console/new/slug":                          operators,
+	"POST platform /console/new":                               operators,
+	"GET platform /console/orgs/:slug":                         operators,
+	"POST platform /console/orgs/:slug/suspend":                operators,
+	"POST platform /console/orgs/:slug/activate":               operators,
+	"POST platform /console/orgs/:slug/invitations/resend":     operators,
+	"POST platform /console/orgs/:slug/invitations/:id/revoke": operators,
 }
 
 func routeKey(r route) string {
@@ -145,6 +154,22 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
 		form.Set("name", fmt.Sprintf("Matrix type %d renamed", n))
 		form.Set("price", "12.00")
+	case strings.HasPrefix(r.path, "/console/orgs/:slug"):
+		path = strings.Replace(path, ":slug", w.b.Slug, 1)
+		if strings.Contains(path, ":id") {
+			id, _ := w.invitation(w.b, fmt.Sprintf("admin-%d@alberta.example.org", n), account.RoleAdmin)
+			path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+		}
+		form.Set("email", fmt.Sprintf("boss-%d@alberta.example.org", n))
+	case r.path == "/console/new/step" || r.path == "/console/new" || r.path == "/console/new/slug":
+		for k, v := range wizardValues(nil, true) {
+			form.Set(k, v)
+		}
+		form.Set("step", "1")
+		form.Set("action", "next")
+		form.Set("name", fmt.Sprintf("League %d", n))
+		form.Set("slug", fmt.Sprintf("league-%d", n))
+		form.Set("admin_email", fmt.Sprintf("admin-%d@league.example.org", n))
 	case r.path == "/login":
 		form.Set("email", "nobody@example.org")
 		form.Set("password", "wrong password")
@@ -177,7 +202,7 @@ func (w *world) as(p persona, host string) *browser {
 		token = w.session(w.a, w.admin)
 	case otherOrgAdmin:
 		token = w.session(w.b, w.bAd)
-	case operator:
+	case superPersona:
 		token = w.superSession(w.super)
 	}
 	if token != "" {
@@ -213,7 +238,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if r.host == tenant.HostPlatform {
 			host = "admin.localhost"
 		}
-		for p := anonymous; p <= operator; p++ {
+		for p := anonymous; p <= superPersona; p++ {
 			n++
 			br := w.as(p, host)
 			path, form := w.request(r, n)

@@ -43,28 +43,3 @@ func (s *Server) handlePlatformLogout(c *fiber.Ctx) error {
 	s.flash(c, "You are signed out.")
 	return redirect(c, "/")
 }
-
-type consoleOrg struct {
-	Name, Slug, Status, URL, Created string
-}
-
-type consoleView struct {
-	page
-	Orgs []consoleOrg
-}
-
-// handleConsole lists the organizations for super-admins.
-func (s *Server) handleConsole(c *fiber.Ctx) error {
-	orgs, err := s.reg.List(c.UserContext())
-	if err != nil {
-		return err
-	}
-	v := consoleView{page: s.pageFor(c, "Console")}
-	for _, o := range orgs {
-		v.Orgs = append(v.Orgs, consoleOrg{
-			Name: o.Name, Slug: o.Slug, Status: string(o.Status),
-			URL: s.hostURL(c, o.Slug) + "/", Created: o.CreatedAt.Format("2006-01-02"),
-		})
-	}
-	return s.render(c, fiber.StatusOK, "platform/console", v)
-}

@@ -88,6 +88,15 @@ func (s *Server) routes() []route {
 		{post, "/login", plat, public, true, s.handlePlatformLogin},
 		{post, "/logout", plat, superAdmin, false, s.handlePlatformLogout},
 		{get, "/console", plat, superAdmin, false, s.handleConsole},
+		{get, "/console/new", plat, superAdmin, false, s.handleWizard},
+		{post, "/console/new/step", plat, superAdmin, false, s.handleWizardStep},
+		{post, "/console/new/slug", plat, superAdmin, false, s.handleWizardSlug},
+		{post, "/console/new", plat, superAdmin, false, s.handleWizardCreate},
+		{get, "/console/orgs/:slug", plat, superAdmin, false, s.handleConsoleOrg},
+		{post, "/console/orgs/:slug/suspend", plat, superAdmin, false, s.handleConsoleSuspend},
+		{post, "/console/orgs/:slug/activate", plat, superAdmin, false, s.handleConsoleActivate},
+		{post, "/console/orgs/:slug/invitations/resend", plat, superAdmin, false, s.handleConsoleResend},
+		{post, "/console/orgs/:slug/invitations/:id/revoke", plat, superAdmin, false, s.handleConsoleRevoke},
 	}
 }
 

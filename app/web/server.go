@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
@@ -34,6 +35,7 @@ type Server struct {
 	accounts       *account.Service
 	super          *superadmin.Service
 	settings       *settings.Service
+	onboarding     *onboarding.Service
 	views          *html.Engine
 	secure         bool
 	mailConfigured bool
@@ -43,13 +45,14 @@ type Server struct {
 
 // Deps are what the server needs from the rest of the application.
 type Deps struct {
-	Registry *tenant.Registry
-	Resolver *tenant.Resolver
-	Pool     *tenant.Pool
-	Accounts *account.Service
-	Super    *superadmin.Service
-	Settings *settings.Service
-	Logger   *slog.Logger
+	Registry   *tenant.Registry
+	Resolver   *tenant.Resolver
+	Pool       *tenant.Pool
+	Accounts   *account.Service
+	Super      *superadmin.Service
+	Settings   *settings.Service
+	Onboarding *onboarding.Service
+	Logger     *slog.Logger
 	// Secure marks cookies Secure (and __Host-) because users reach the app
 	// over HTTPS (through a TLS proxy).
 	Secure bool
@@ -75,7 +78,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
-		accounts: d.Accounts, super: d.Super, settings: d.Settings, views: engine,
+		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, views: engine,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
 	}
 	if s.log == nil {
@@ -134,3 +137,6 @@ func (s *Server) hostURL(c *fiber.Ctx, sub string) string {
 	}
 	return c.Protocol() + "://" + strings.TrimSuffix(host, ".")
 }
+
+// timeNow is the wall clock for defaults shown in forms.
+var timeNow = time.Now

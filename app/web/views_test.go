@@ -9,6 +9,8 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/db/platformdb"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
@@ -34,13 +36,21 @@ var viewSamples = map[string]any{
 	"profile/edit": profileView{page: signedIn, Name: "Mia", Errors: map[string]string{"current_password": "Wrong."}},
 	"admin/dashboard": adminDashboardView{page: signedIn, Members: 3, Admins: 1, Pending: 2,
 		Audit: []orgdb.AuditLog{{At: time.Now(), Actor: "a@b.org", Action: "user.role", Subject: "c@d.org"}}},
-	"admin/members":      membersView{page: signedIn, List: sampleList},
-	"admin/_members":     sampleList,
-	"admin/_member_row":  sampleList.Rows[0],
-	"admin/invitations":  sampleInvitations,
-	"admin/_invitations": sampleInvitations,
-	"platform/console": consoleView{page: page{Title: "Console", Admin: &superadmin.Admin{Email: "ops@example.org"}},
-		Orgs: []consoleOrg{{Name: "Quadball Canada", Slug: "quadball-canada", Status: "active", URL: "http://x/", Created: "2026-11-28"}}},
+	"admin/members":        membersView{page: signedIn, List: sampleList},
+	"admin/_members":       sampleList,
+	"admin/_member_row":    sampleList.Rows[0],
+	"admin/invitations":    sampleInvitations,
+	"admin/_invitations":   sampleInvitations,
+	"console/index":        consoleView{page: superPage, List: sampleConsoleList},
+	"console/_orgs":        sampleConsoleList,
+	"console/org":          sampleConsoleOrg,
+	"console/_checklist":   sampleChecklist,
+	"console/new":          wizardPage{page: superPage, Wizard: sampleWizard},
+	"console/_wizard":      sampleWizard,
+	"console/_slug":        slugView{Value: "quadball-alberta", OK: true, Host: "http://quadball-alberta.localhost", BaseDomain: "localhost"},
+	"console/_created":     sampleCreated,
+	"console/_slug_status": slugView{Error: "Taken."},
+	"console/created":      createdPage{page: superPage, Created: sampleCreated},
 
 	"settings/edit":       settingsView{page: signedIn, Form: sampleSettingsForm, Types: sampleTypes},
 	"settings/_form":      sampleSettingsForm,
@@ -70,9 +80,24 @@ var (
 	sampleTypeEdit = typeEditView{Type: sampleType, Form: sampleType.Form(), Errors: map[string]string{"name": "Taken."}, Currency: "CAD", CSRF: "tok"}
 )
 
+var (
+	superPage         = page{Title: "Console", CSRF: "tok", Admin: &superadmin.Admin{Email: "ops@example.org"}}
+	sampleConsoleList = consoleList{OrgPage: tenant.OrgPage{Query: "q", Page: 1, Pages: 2, Total: 51}, Next: 2,
+		Rows: []consoleRow{{Name: "Quadball Canada", Slug: "quadball-canada", Status: "active", URL: "http://x/", Created: "2026-11-28", Members: 3, LastActivity: "none yet", Replication: "last copy now"}}}
+	sampleChecklist  = onboarding.Checklist{Items: []onboarding.Item{{Label: "Done", Done: true}, {Label: "To do"}, {Label: "Maybe", Optional: true}}}
+	sampleConsoleOrg = consoleOrgView{page: superPage, Org: tenant.Org{ID: "id", Slug: "quadball-alberta", Name: "Quadball Alberta", Status: tenant.StatusActive, CreatedAt: time.Now()},
+		URL: "http://x/", Members: 1, Admins: 1, LastActivity: "now", Replication: "ok", Checklist: sampleChecklist,
+		Invitations: []invitationState{{Invitation: account.Invitation{ID: 1, Email: "a@b.org", CreatedAt: time.Now()}, State: "pending"}},
+		Audit:       []platformdb.PlatformAudit{{At: time.Now(), Actor: "ops", Action: "org.create"}}, Message: "Done.", Link: "http://x/invite?token=t"}
+	sampleWizard = wizardView{CSRF: "tok", Step: 2, Steps: []stepView{{Title: "One", Done: true}, {Title: "Two", Current: true}},
+		Values: wizardValues(nil, true), Hidden: []hiddenField{{Name: "slug", Value: "quadball-alberta"}},
+		Errors: map[string]string{"currency": "Bad."}, Error: "Failed.", Slug: slugView{Value: "x", Error: "Taken."}, Host: "http://x"}
+	sampleCreated = createdView{Org: tenant.Org{Name: "Quadball Alberta", Slug: "quadball-alberta"}, URL: "http://x/", Email: "a@b.org", Link: "http://x/invite?token=t"}
+)
+
 // definitionFiles only {{define}} shared templates; the pages that use them
 // render them.
-var definitionFiles = map[string]bool{"admin/_nav": true, "forms/_input": true}
+var definitionFiles = map[string]bool{"admin/_nav": true, "forms/_input": true, "console/_nav": true}
 
 var (
 	orgPage  = page{Title: "T", SiteName: "Quadball Canada", IsOrg: true, CSRF: "tok"}
