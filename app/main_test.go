@@ -173,3 +173,24 @@ func TestUserInviteAndSuperadminCreate(t *testing.T) {
 		t.Fatal("duplicate super-admin accepted")
 	}
 }
+
+func TestOrgCreateWithAdminAndLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := cli(t, dir, "org", "create", "--slug", "quadball-alberta", "--name", "Quadball Alberta", "--admin-email", "alex@quadball-alberta.ca", "--admin-name", "Alex")
+	if code != 0 || !strings.Contains(out, "http://quadball-alberta.localhost:8080/invite?token=") {
+		t.Fatalf("create: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cli(t, dir, "org", "create", "--slug", "bad slug", "--name", "", "--admin-email", "nope")
+	if code != 1 || !strings.Contains(errOut, "slug:") || !strings.Contains(errOut, "admin_email:") || !strings.Contains(errOut, "name:") {
+		t.Fatalf("invalid create: %d %q", code, errOut)
+	}
+	if code, out, _ := cli(t, dir, "org", "suspend", "--slug", "quadball-alberta"); code != 0 || !strings.Contains(out, "suspended") {
+		t.Fatalf("suspend: %d %q", code, out)
+	}
+	if code, out, _ := cli(t, dir, "org", "list"); code != 0 || !strings.Contains(out, "suspended") {
+		t.Fatalf("list: %q", out)
+	}
+	if code, out, _ := cli(t, dir, "org", "activate", "--slug", "quadball-alberta"); code != 0 || !strings.Contains(out, "active") {
+		t.Fatalf("activate: %d %q", code, out)
+	}
+}

@@ -145,3 +145,5 @@ func location(res *http.Response) string {
 	}
 	return res.Header.Get("Location")
 }
+
+type goquerySel = goquery.Selection
