@@ -42,11 +42,12 @@ type Pool struct {
 	stop chan struct{}
 	done chan struct{}
 
-	mu      sync.Mutex
-	entries map[string]*entry // by org id
-	lru     *list.List        // of *entry, most recent at the front
-	closed  bool
-	stats   PoolStats
+	mu          sync.Mutex
+	entries     map[string]*entry // by org id
+	lru         *list.List        // of *entry, most recent at the front
+	maintenance map[string]bool   // org ids under exclusive maintenance (restore)
+	closed      bool
+	stats       PoolStats
 }
 
 // PoolStats counts what the pool has done (for tests, logs and metrics).
@@ -81,7 +82,7 @@ func NewPool(reg *Registry, opt PoolOptions) *Pool {
 	p := &Pool{
 		reg: reg, opt: opt, log: opt.Logger, now: time.Now,
 		stop: make(chan struct{}), done: make(chan struct{}),
-		entries: map[string]*entry{}, lru: list.New(),
+		entries: map[string]*entry{}, lru: list.New(), maintenance: map[string]bool{},
 	}
 	go p.janitor()
 	return p
@@ -90,6 +91,11 @@ func NewPool(reg *Registry, opt PoolOptions) *Pool {
 // ErrPoolClosed is returned by Acquire after Close.
 var ErrPoolClosed = apperr.Errorf(apperr.Unavailable, "The service is shutting down. Please try again in a moment.")
 
+// ErrMaintenance is returned by Acquire while an organization's database is
+// being replaced (a restore). Its requests get a 503; other organizations
+// are untouched.
+var ErrMaintenance = apperr.Errorf(apperr.Unavailable, "This organization's site is under maintenance for a few minutes. Please try again shortly.")
+
 // Acquire returns a handle on org's database, opening it if needed. The
 // caller must Release the handle; until then the database stays open.
 func (p *Pool) Acquire(ctx context.Context, org Org) (*Handle, error) {
@@ -97,6 +103,10 @@ func (p *Pool) Acquire(ctx context.Context, org Org) (*Handle, error) {
 	if p.closed {
 		p.mu.Unlock()
 		return nil, ErrPoolClosed
+	}
+	if p.maintenance[org.ID] {
+		p.mu.Unlock()
+		return nil, ErrMaintenance
 	}
 	e, ok := p.entries[org.ID]
 	if !ok {
@@ -259,6 +269,59 @@ func (p *Pool) closeIdle() {
 	}
 	p.mu.Unlock()
 	p.closeAll(victims, "idle")
+}
+
+// Exclusive puts org into maintenance, waits until no request holds its
+// database, closes it, and runs fn while no request can open it (they get
+// ErrMaintenance). The organization serves again when fn returns, whatever
+// it returns. It is how a restore replaces a live database file safely.
+func (p *Pool) Exclusive(ctx context.Context, org Org, fn func(context.Context) error) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrPoolClosed
+	}
+	if p.maintenance[org.ID] {
+		p.mu.Unlock()
+		return apperr.Errorf(apperr.Conflict, "%s is already under maintenance.", org.Slug)
+	}
+	p.maintenance[org.ID] = true
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		delete(p.maintenance, org.ID)
+		p.mu.Unlock()
+	}()
+	// Wait for the requests under way, then close the database.
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		p.mu.Lock()
+		e, ok := p.entries[org.ID]
+		switch {
+		case !ok:
+			p.mu.Unlock()
+			return fn(ctx)
+		case e.refs == 0 && e.elem != nil:
+			p.removeLocked(e)
+			p.mu.Unlock()
+			p.closeAll([]*entry{e}, "maintenance")
+			return fn(ctx)
+		}
+		p.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// InMaintenance reports whether org is under exclusive maintenance.
+func (p *Pool) InMaintenance(orgID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maintenance[orgID]
 }
 
 // Stats returns a snapshot of the pool's counters.

@@ -243,3 +243,52 @@ func TestPoolRefusesOutdatedSchema(t *testing.T) {
 		t.Fatalf("Acquire = %v, want a migrate hint", err)
 	}
 }
+
+// Exclusive waits for requests under way, closes the database, refuses new
+// requests for that org only, and lets them back in afterwards.
+func TestPoolExclusive(t *testing.T) {
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 2)
+	p := newPool(t, reg, PoolOptions{})
+	ctx := context.Background()
+	held, err := p.Acquire(ctx, orgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- p.Exclusive(ctx, orgs[0], func(context.Context) error {
+			close(ran)
+			if p.IsOpen(orgs[0].ID) {
+				return fmt.Errorf("still open during maintenance")
+			}
+			if _, err := p.Acquire(ctx, orgs[0]); err != ErrMaintenance {
+				return fmt.Errorf("acquire during maintenance: %v", err)
+			}
+			h, err := p.Acquire(ctx, orgs[1])
+			if err != nil {
+				return fmt.Errorf("other org during maintenance: %v", err)
+			}
+			h.Release()
+			return nil
+		})
+	}()
+	select {
+	case <-ran:
+		t.Fatal("maintenance started while a request held the database")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if !p.InMaintenance(orgs[0].ID) {
+		t.Fatal("not in maintenance while waiting")
+	}
+	held.Release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	h, err := p.Acquire(ctx, orgs[0])
+	if err != nil {
+		t.Fatalf("after maintenance: %v", err)
+	}
+	h.Release()
+}

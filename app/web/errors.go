@@ -87,6 +87,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			slog.String("path", c.Path()),
 			slog.Any("err", err))
 	}
+	if status == http.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "30")
+	}
 	heading := headings[status]
 	if heading == "" {
 		heading = http.StatusText(status)
