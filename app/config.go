@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"sportsapp/app/replication"
 	"sportsapp/app/tenant"
 )
 
@@ -30,6 +31,9 @@ type config struct {
 	PublicURL       string
 	SMTPURL         string
 	MailFrom        string
+	ReplicaURL      string
+	SyncInterval    time.Duration
+	OpsAddr         string
 }
 
 // env returns the environment variable name, or def when it is unset.
@@ -64,6 +68,8 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.PublicURL, "public-url", env("SPORTSAPP_PUBLIC_URL", ""), "how users reach the base domain, e.g. https://sports.example.org; https makes cookies Secure (SPORTSAPP_PUBLIC_URL; default http://<base-domain><port of addr>)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("SPORTSAPP_SMTP_URL", ""), "SMTP relay, smtp://user:pass@host:587?tls=starttls; empty logs mail instead (SPORTSAPP_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("SPORTSAPP_MAIL_FROM", "no-reply@localhost"), "sender address of the app's mail (SPORTSAPP_MAIL_FROM)")
+	fs.StringVar(&c.ReplicaURL, "replica-url", env("SPORTSAPP_REPLICA_URL", "./backups"), "where every database is replicated: s3://bucket/prefix?endpoint=...&region=..., file:///dir or a directory (SPORTSAPP_REPLICA_URL)")
+	fs.DurationVar(&c.SyncInterval, "sync-interval", envDuration("SPORTSAPP_SYNC_INTERVAL", time.Second), "how often database changes are shipped to the replica (SPORTSAPP_SYNC_INTERVAL)")
 	fs.IntVar(&c.MigrateParallel, "migrate-parallel", envInt("SPORTSAPP_MIGRATE_PARALLEL", 4), "org databases migrated at once (SPORTSAPP_MIGRATE_PARALLEL)")
 }
 
@@ -71,6 +77,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxOpenOrgs, "max-open-orgs", envInt("SPORTSAPP_MAX_OPEN_ORGS", 256), "organization databases kept open at most (SPORTSAPP_MAX_OPEN_ORGS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("SPORTSAPP_IDLE_TIMEOUT", 10*time.Minute), "close an organization database unused for this long (SPORTSAPP_IDLE_TIMEOUT)")
+	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
 }
 
@@ -105,4 +112,9 @@ func (c *config) links() (tenant.Links, error) {
 		return tenant.Links{}, fmt.Errorf("public URL host %q differs from the base domain %q", u.Hostname(), c.BaseDomain)
 	}
 	return tenant.Links{Scheme: u.Scheme, BaseDomain: c.BaseDomain, Port: u.Port()}, nil
+}
+
+// replica returns the replication settings.
+func (c *config) replica(log *slog.Logger) replication.Config {
+	return replication.Config{URL: c.ReplicaURL, SyncInterval: c.SyncInterval, Logger: log}
 }

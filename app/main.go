@@ -28,6 +28,11 @@ commands:
                                 invite someone to an organization (prints the link)
   superadmin create --email E   create a platform operator (password printed once,
                                 or read with --password-stdin)
+  restore --org S [--timestamp T] [--output P]
+                                restore an organization's database from the replica
+                                (in place, through the running server if there is one)
+  restore --list --org S        show what the replica holds for an organization
+  replicas status               replication state of every database
 
 Run "sportsapp <command> -h" for a command's flags. Every flag can also be set
 with the SPORTSAPP_* environment variable named in its help.
@@ -57,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdUser(ctx, args, stdout, stderr)
 	case "superadmin":
 		err = cmdSuperadmin(ctx, args, stdin, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args, stdout, stderr)
+	case "replicas":
+		err = cmdReplicas(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

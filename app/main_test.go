@@ -87,7 +87,7 @@ func TestMigrateCommand(t *testing.T) {
 // The default command serves Quadball Canada on an empty data dir and shuts
 // down cleanly on a signal, leaving no WAL behind.
 func TestServeSeedsAndShutsDownCleanly(t *testing.T) {
-	dir := t.TempDir()
+	dir, replicas := t.TempDir(), t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestServeSeedsAndShutsDownCleanly(t *testing.T) {
 	done := make(chan int)
 	var stderr bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir, "--replica-url", replicas}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	}()
 	get := func(host string) (int, error) {
 		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)

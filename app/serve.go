@@ -2,19 +2,27 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
+	"sportsapp/app/onboarding"
+	"sportsapp/app/ops"
+	"sportsapp/app/replication"
+	"sportsapp/app/restore"
 	"sportsapp/app/tenant"
 	"sportsapp/app/web"
 )
 
-// cmdServe: sportsapp [serve]. It migrates the platform and every org
-// database before accepting requests (requests never migrate), seeds
-// Quadball Canada into an empty platform, and on SIGINT/SIGTERM finishes
-// the requests under way, sends queued mail and closes every database.
+// cmdServe: sportsapp [serve]. It takes the data directory's lock, migrates
+// the platform and every org database (requests never migrate), seeds
+// Quadball Canada into an empty platform, starts replicating every
+// database, serves HTTP and the loopback control endpoint, and on
+// SIGINT/SIGTERM finishes the requests under way, ships the last changes to
+// the replica, sends queued mail and closes every database.
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -24,12 +32,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	unlock, err := ops.Lock(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cfg.DataDir, err)
+	}
+	defer unlock()
 	a, err := open(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer a.close()
 	log := a.log
+	if warning := replication.CheckEnvironment(); warning != "" {
+		log.Warn(warning)
+	}
 	init, err := orgDefaults(tenant.DefaultOrgName)
 	if err != nil {
 		return err
@@ -44,10 +60,34 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	rep, err := replication.New(cfg.replica(log))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// The app's connections close first (the pool's are closed by the
+		// deferred pool.Close, registered later, so run earlier): closing
+		// the replicator last lets Litestream hold the WAL, so the next
+		// start ships only changes instead of a full copy of every file.
+		a.db.Close()
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := rep.Close(cctx); err != nil {
+			log.Error("stop replication", "err", err)
+		}
+	}()
+	if err := replicateAll(ctx, a, rep); err != nil {
+		return err
+	}
+	log.Info("replicating", "to", rep.Target().String(), "databases", len(rep.Status()), "interval", cfg.SyncInterval)
+	go reconcile(ctx, a, rep)
+
 	pool := tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
 	})
 	defer pool.Close()
+	a.onboard.Replicator = rep
+	a.onboard.ReplicaStatus = replicaStatus(rep)
 	srv, err := web.New(web.Deps{
 		Registry:       a.reg,
 		Resolver:       tenant.NewResolver(cfg.BaseDomain, a.reg, 30*time.Second),
@@ -63,6 +103,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	control := &ops.Server{Registry: a.reg, Replicator: rep, Log: log, Restore: &restore.Service{
+		Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
+		Restored: a.forgetOrg,
+	}}
+	if err := control.Start(cfg.OpsAddr, cfg.DataDir); err != nil {
+		return fmt.Errorf("ops endpoint: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(cfg.Addr) }()
@@ -76,7 +123,70 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	return errors.Join(srv.Shutdown(sctx), control.Shutdown(sctx, cfg.DataDir))
+}
+
+// replicateAll registers the platform database and every organization's
+// database with the replicator.
+func replicateAll(ctx context.Context, a *application, rep *replication.Replicator) error {
+	if err := rep.Add(ctx, "platform", a.db.Path); err != nil {
+		return fmt.Errorf("replicate the platform database: %w", err)
+	}
+	orgs, err := a.reg.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		path, err := a.reg.OrgPath(o.ID)
+		if err != nil {
+			return err
+		}
+		if err := rep.Add(ctx, onboarding.ReplicaName(o), path); err != nil {
+			return fmt.Errorf("replicate %s: %w", o.Slug, err)
+		}
+	}
+	return nil
+}
+
+// reconcile adds organizations created by another process (the CLI) to
+// replication; the console's own creations are added as they happen.
+func reconcile(ctx context.Context, a *application, rep *replication.Replicator) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			orgs, err := a.reg.List(ctx)
+			if err != nil {
+				a.log.Error("list organizations for replication", "err", err)
+				continue
+			}
+			for _, o := range orgs {
+				path, _ := a.reg.OrgPath(o.ID)
+				if err := rep.Add(ctx, onboarding.ReplicaName(o), path); err != nil {
+					a.log.Warn("replicate organization", "org", o.Slug, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// replicaStatus adapts the replicator's status for the console.
+func replicaStatus(rep *replication.Replicator) func(string) onboarding.ReplicaState {
+	return func(path string) onboarding.ReplicaState {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return onboarding.ReplicaState{}
+		}
+		for _, st := range rep.Status() {
+			if st.Path == abs {
+				return onboarding.ReplicaState{Known: true, LastSync: st.LastSync, InSync: st.InSync, Err: st.Err}
+			}
+		}
+		return onboarding.ReplicaState{}
+	}
 }
 
 // portOf returns ":8080" for an address such as ":8080" or "127.0.0.1:8080",

@@ -95,3 +95,9 @@ func (a *application) withOrg(ctx context.Context, slug string, fn func(*tenant.
 	defer h.Release()
 	return fn(tenant.NewScope(h))
 }
+
+// forgetOrg drops what this process caches about org (after a restore
+// replaced its database).
+func (a *application) forgetOrg(org tenant.Org) {
+	a.settings.ForgetOrg(org.ID)
+}

@@ -50,7 +50,7 @@ func (s *Service) Checklist(ctx context.Context, sc *tenant.Scope, st *settings.
 	var synced time.Time
 	if s.ReplicaStatus != nil {
 		path, _ := s.Registry.OrgPath(sc.Org.ID)
-		synced = s.ReplicaStatus(path)
+		synced = s.ReplicaStatus(path).LastSync
 	}
 	items := []Item{
 		{Label: "First admin accepted the invitation", Done: stats.Admins > 0,

@@ -33,6 +33,14 @@ type Replicator interface {
 	Remove(ctx context.Context, dbPath string) error
 }
 
+// ReplicaState is one database's replication as the console shows it.
+type ReplicaState struct {
+	Known    bool      // the database is being replicated
+	LastSync time.Time // last confirmed copy; zero until the first
+	InSync   bool      // nothing known is waiting to be uploaded
+	Err      string    // the last error, if replication is failing
+}
+
 // ReplicaName is where an organization's database replicates, under the
 // replica URL's prefix: derived from its immutable id, never its slug.
 func ReplicaName(org tenant.Org) string { return "orgs/" + org.ID }
@@ -67,9 +75,9 @@ type Service struct {
 	Registry   *tenant.Registry
 	Accounts   *account.Service
 	Replicator Replicator
-	// ReplicaStatus returns when a database file was last copied to the
-	// replica (zero if never or unknown), for the checklist.
-	ReplicaStatus func(dbPath string) time.Time
+	// ReplicaStatus reports a database file's replication, for the
+	// checklist and the console; nil when replication is off.
+	ReplicaStatus func(dbPath string) ReplicaState
 	Log           *slog.Logger
 	Now           func() time.Time
 

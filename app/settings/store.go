@@ -70,11 +70,14 @@ func (s *Service) Get(ctx context.Context, sc *tenant.Scope) (Settings, error) {
 	return st, nil
 }
 
-// Forget drops an organization's cached settings (after its database was
-// replaced by a restore, say).
-func (s *Service) Forget(sc *tenant.Scope) {
+// Forget drops an organization's cached settings.
+func (s *Service) Forget(sc *tenant.Scope) { s.ForgetOrg(sc.Org.ID) }
+
+// ForgetOrg drops the cached settings of the organization with id orgID
+// (after a restore replaced its database, when no scope is at hand).
+func (s *Service) ForgetOrg(orgID string) {
 	s.mu.Lock()
-	delete(s.cache, keyOf(sc))
+	delete(s.cache, cacheKey{orgID: orgID})
 	s.mu.Unlock()
 }
 

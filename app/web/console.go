@@ -63,10 +63,18 @@ func (s *Server) replicationState(o tenant.Org) string {
 	if err != nil {
 		return "unknown"
 	}
-	if t := s.onboarding.ReplicaStatus(path); !t.IsZero() {
-		return "last copy " + t.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	st := s.onboarding.ReplicaStatus(path)
+	switch {
+	case !st.Known:
+		return "not replicating"
+	case st.Err != "":
+		return "failing: " + st.Err
+	case st.LastSync.IsZero():
+		return "waiting for the first copy"
+	case st.InSync:
+		return "in sync, last copy " + st.LastSync.UTC().Format("2006-01-02 15:04:05") + " UTC"
 	}
-	return "waiting for the first copy"
+	return "catching up, last copy " + st.LastSync.UTC().Format("2006-01-02 15:04:05") + " UTC"
 }
 
 // handleConsole lists organizations for super-admins: searchable,

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 
@@ -89,23 +90,53 @@ func (s *Server) pageFor(c *fiber.Ctx, title string) page {
 	return p
 }
 
+// layoutPage gives the layout its data from any view that embeds page.
+func (p page) layoutPage() page { return p }
+
+// paged is every full-page view.
+type paged interface{ layoutPage() page }
+
+// layoutView is the layout's data: the page's fields and its rendered body.
+type layoutView struct {
+	page
+	Content template.HTML
+}
+
 // render executes a view into a buffer first, so that a template error
-// becomes a clean 500 instead of half a page. A full page is wrapped in the
-// layout; a partial (name with "_") is sent alone.
+// becomes a clean 500 instead of half a page. A full page is then wrapped
+// in the layout; a partial (name with "_") is sent alone.
 func (s *Server) render(c *fiber.Ctx, status int, name string, view any) error {
-	var buf bytes.Buffer
-	var err error
-	if isPartial(name) {
-		err = s.views.Render(&buf, name, view)
-	} else {
-		err = s.views.Render(&buf, name, view, layout)
-	}
+	buf, err := s.renderHTML(name, view)
 	if err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return err
 	}
 	c.Vary(hxRequest)
 	c.Type("html", "utf-8")
 	return c.Status(status).Send(buf.Bytes())
+}
+
+// renderHTML renders a partial, or a page inside the layout. The layout is
+// rendered as a template of its own with the page's HTML as data, rather
+// than through the engine's layout support, which sets the layout's
+// "embed" function on the shared template at every render (a data race
+// between concurrent requests).
+func (s *Server) renderHTML(name string, view any) (*bytes.Buffer, error) {
+	var body bytes.Buffer
+	if err := s.views.Render(&body, name, view); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	if isPartial(name) {
+		return &body, nil
+	}
+	p, ok := view.(paged)
+	if !ok {
+		return nil, fmt.Errorf("render %s: %T does not embed page", name, view)
+	}
+	var out bytes.Buffer
+	if err := s.views.Render(&out, layout, layoutView{page: p.layoutPage(), Content: template.HTML(body.String())}); err != nil {
+		return nil, fmt.Errorf("render %s in %s: %w", name, layout, err)
+	}
+	return &out, nil
 }
 
 // isPartial reports whether a template name is a partial (<dir>/_<name>).

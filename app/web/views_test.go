@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io/fs"
 	"strings"
 	"testing"
@@ -132,13 +131,7 @@ func TestEveryViewRenders(t *testing.T) {
 			t.Errorf("view %s has no sample in viewSamples", name)
 			return nil
 		}
-		var buf bytes.Buffer
-		var rerr error
-		if isPartial(name) {
-			rerr = e.srv.views.Render(&buf, name, sample)
-		} else {
-			rerr = e.srv.views.Render(&buf, name, sample, layout)
-		}
+		buf, rerr := e.srv.renderHTML(name, sample)
 		if rerr != nil {
 			t.Errorf("render %s: %v", name, rerr)
 		} else if buf.Len() == 0 {

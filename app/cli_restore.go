@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"sportsapp/app/onboarding"
+	"sportsapp/app/ops"
+	"sportsapp/app/replication"
+	"sportsapp/app/restore"
+	"sportsapp/app/tenant"
+)
+
+// cmdRestore: sportsapp restore --org S [--timestamp T] [--output P] | --list.
+//
+// With --output the backup is restored to a new file and nothing live is
+// touched. Without it the organization's live database is replaced: by the
+// running server when there is one (through its loopback control endpoint,
+// so it can put the org into maintenance and pause its replication while
+// every other org keeps serving), or directly when no server holds the
+// data directory (the lock keeps one from starting meanwhile).
+func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.flags(fs)
+	slug := fs.String("org", "", "the organization's slug")
+	stamp := fs.String("timestamp", "", "restore the state at this time (RFC 3339, e.g. 2026-11-28T13:00:00Z); default: latest")
+	output := fs.String("output", "", "restore to this new file instead of replacing the live database")
+	list := fs.Bool("list", false, "show what the replica holds for the organization")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *slug == "" {
+		fmt.Fprintln(stderr, "restore needs --org SLUG")
+		return errUsage
+	}
+	var at time.Time
+	if *stamp != "" {
+		t, err := time.Parse(time.RFC3339Nano, *stamp)
+		if err != nil {
+			return fmt.Errorf("--timestamp %q: want RFC 3339, like 2026-11-28T13:00:00Z", *stamp)
+		}
+		at = t
+	}
+	db, reg, err := platform(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := reg.BySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *slug, err)
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	rcfg := cfg.replica(log)
+	if *list {
+		return describeReplica(ctx, stdout, rcfg, org)
+	}
+	svc := &restore.Service{Registry: reg, Replica: rcfg, Log: log}
+	if *output != "" {
+		res, err := svc.ToFile(ctx, org, *output, at)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "restored %s to %s in %s (integrity check ok); the live database was not touched\n", org.Slug, res.Path, res.Took.Round(time.Millisecond))
+		return nil
+	}
+	unlock, err := ops.Lock(cfg.DataDir)
+	if errors.Is(err, ops.ErrLocked) {
+		client, err := ops.Connect(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "asking the running server to restore %s...\n", org.Slug)
+		res, err := client.Restore(ctx, org.Slug, at)
+		if err != nil {
+			return err
+		}
+		printRestored(stdout, org, res.Path, res.MovedAside, time.Duration(res.TookMS)*time.Millisecond)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	pool := tenant.NewPool(reg, tenant.PoolOptions{MaxOpen: 1, IdleTimeout: -1, Logger: log})
+	defer pool.Close()
+	svc.Pool = pool
+	res, err := svc.Live(ctx, org, at)
+	if err != nil {
+		return err
+	}
+	printRestored(stdout, org, res.Path, res.MovedAside, res.Took)
+	return nil
+}
+
+func printRestored(w io.Writer, org tenant.Org, path string, aside []string, took time.Duration) {
+	fmt.Fprintf(w, "restored %s into %s in %s (integrity check ok)\n", org.Slug, path, took.Round(time.Millisecond))
+	for _, f := range aside {
+		fmt.Fprintf(w, "  previous file kept: %s\n", f)
+	}
+}
+
+// describeReplica prints what the replica holds for org.
+func describeReplica(ctx context.Context, w io.Writer, rcfg replication.Config, org tenant.Org) error {
+	info, err := replication.Describe(ctx, rcfg, onboarding.ReplicaName(org))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s (%s), replica %s\n", org.Name, org.Slug, onboarding.ReplicaName(org))
+	fmt.Fprint(w, info.String())
+	return nil
+}
+
+// cmdReplicas: sportsapp replicas status.
+func cmdReplicas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "status" {
+		fmt.Fprintln(stderr, "usage: sportsapp replicas status")
+		return errUsage
+	}
+	var cfg config
+	fs := flag.NewFlagSet("replicas status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.flags(fs)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	defer tw.Flush()
+	if client, err := ops.Connect(cfg.DataDir); err == nil {
+		rows, err := client.Replicas(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(tw, "ORG\tREPLICA\tIN SYNC\tLAST SYNC\tERROR")
+		for _, r := range rows {
+			last := "never"
+			if !r.LastSync.IsZero() {
+				last = r.LastSync.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", r.Org, r.Name, r.InSync, last, r.Err)
+		}
+		return nil
+	}
+	// No server running: report what the replica itself holds.
+	db, reg, err := platform(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	orgs, err := reg.List(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(tw, "ORG\tREPLICA\tIN SYNC\tLATEST IN REPLICA\tERROR\t(no server running)")
+	for _, o := range orgs {
+		name := onboarding.ReplicaName(o)
+		info, err := replication.Describe(ctx, cfg.replica(log), name)
+		if err != nil {
+			fmt.Fprintf(tw, "%s\t%s\tunknown\t-\t%v\t\n", o.Slug, name, err)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\tunknown\t%s\t\t\n", o.Slug, name, info.Latest.UTC().Format(time.RFC3339))
+	}
+	return nil
+}

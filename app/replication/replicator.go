@@ -1,0 +1,230 @@
+package replication
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"github.com/benbjohnson/litestream"
+	"github.com/benbjohnson/litestream/file"
+)
+
+// Errors callers may test for with errors.Is.
+var (
+	// ErrClosed is returned by Add and Sync after Close.
+	ErrClosed = errors.New("replicator is closed")
+	// ErrNotReplicated is returned by Sync for a path that was never added
+	// (or was removed), so a caller cannot mistake "nothing happened" for a
+	// successful backup.
+	ErrNotReplicated = errors.New("database is not replicated")
+)
+
+// Replicator ships the WAL of every added database to the replica target,
+// in process, through one Litestream Store.
+//
+// One Store for the whole fleet matters: its compaction and snapshot
+// monitors are one goroutine per level that walks every database in turn,
+// instead of a set of goroutines per organization.
+type Replicator struct {
+	cfg    Config
+	target Target
+	store  *litestream.Store
+	sink   *errorSink
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	closed bool
+	byPath map[string]*entry
+	byName map[string]string // replica name -> absolute path
+}
+
+// entry is one replicated database.
+type entry struct {
+	name     string
+	path     string
+	db       *litestream.DB
+	removing bool
+}
+
+// New validates cfg and starts an empty replicator; databases are added
+// with Add. It does no network I/O, so a replica server that is down at
+// start-up delays backups (logged, retried) but never the application.
+func New(cfg Config) (*Replicator, error) {
+	cfg = cfg.withDefaults()
+	target, err := ParseTarget(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	sink := newErrorSink()
+	logger := slog.New(&logHandler{next: cfg.Logger.Handler(), sink: sink})
+
+	store := litestream.NewStore(nil, litestream.DefaultCompactionLevels)
+	store.Logger = logger
+	store.SnapshotInterval = cfg.SnapshotInterval
+	store.SnapshotRetention = cfg.Retention
+	if err := store.Open(context.Background()); err != nil {
+		return nil, fmt.Errorf("start replication: %w", err)
+	}
+	return &Replicator{
+		cfg:    cfg,
+		target: target,
+		store:  store,
+		sink:   sink,
+		log:    cfg.Logger,
+		byPath: map[string]*entry{},
+		byName: map[string]string{},
+	}, nil
+}
+
+// Target returns the parsed replica target (for logs and the restore CLI).
+func (r *Replicator) Target() Target { return r.target }
+
+// Add starts replicating the database file at dbPath under the replica
+// name (e.g. "platform" or "orgs/<org-id>", relative to the URL's prefix).
+//
+// It is idempotent for the same path and name, refuses to point two files
+// at one replica name (their histories would interleave), and works while
+// the application has the file open and is writing: Litestream opens its
+// own connection and only ever takes SQLite's normal locks. Add returns
+// before the first upload; the first sync happens within SyncInterval and
+// its failures are logged and retried.
+func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	path, err := filepath.Abs(dbPath)
+	if err != nil {
+		return err
+	}
+	if err := checkDatabaseFile(path); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ErrClosed
+	}
+	if e := r.byPath[path]; e != nil {
+		switch {
+		case e.removing:
+			return fmt.Errorf("add %s: it is being removed from replication; try again", path)
+		case e.name != name:
+			return fmt.Errorf("add %s as %q: already replicated as %q", path, name, e.name)
+		}
+		return nil
+	}
+	if other, ok := r.byName[name]; ok {
+		return fmt.Errorf("add %s: replica name %q is already used by %s", path, name, other)
+	}
+
+	client, err := r.target.client(name)
+	if err != nil {
+		return err
+	}
+	db := litestream.NewDB(path)
+	db.MonitorInterval = r.cfg.SyncInterval
+	rep := litestream.NewReplicaWithClient(db, client)
+	rep.SyncInterval = r.cfg.SyncInterval
+	if fc, ok := client.(*file.ReplicaClient); ok {
+		fc.Replica = rep // lets it copy the database's file modes to the replica
+	}
+	db.Replica = rep
+
+	base := filepath.Base(path)
+	r.sink.setName(base, name)
+	if err := r.store.RegisterDB(db); err != nil {
+		r.sink.setName(base, "")
+		return fmt.Errorf("replicate %s as %q: %w", path, name, err)
+	}
+	r.byPath[path] = &entry{name: name, path: path, db: db}
+	r.byName[name] = path
+	r.log.Debug("replication added", "replica_name", name, "path", path, "url", r.target.URL(name))
+	return nil
+}
+
+// Remove stops replicating dbPath after a final sync (given up when ctx
+// ends, or after Litestream's 30 s shutdown retry window) and closes
+// Litestream's connection and file handles, so the file can be moved aside
+// and replaced (restore). Removing a path that is not replicated is a no-op.
+//
+// Litestream's local state, the ".<file>-litestream" directory next to the
+// database, stays; move it aside with the file (see LocalFiles) so a
+// restored file starts a fresh local history.
+func (r *Replicator) Remove(ctx context.Context, dbPath string) error {
+	path, err := filepath.Abs(dbPath)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	e := r.byPath[path]
+	if e == nil || e.removing {
+		r.mu.Unlock()
+		return nil
+	}
+	e.removing = true
+	r.mu.Unlock()
+
+	err = r.store.UnregisterDB(ctx, path)
+
+	r.mu.Lock()
+	delete(r.byPath, path)
+	delete(r.byName, e.name)
+	r.mu.Unlock()
+	r.sink.setName(filepath.Base(path), "")
+	if err != nil {
+		return fmt.Errorf("stop replicating %q (%s): %w", e.name, path, err)
+	}
+	return nil
+}
+
+// Sync ships every transaction committed to dbPath before the call and
+// waits until the replica has it. Tests use it instead of sleeping, and the
+// application can call it before a risky operation or at shutdown.
+func (r *Replicator) Sync(ctx context.Context, dbPath string) error {
+	path, err := filepath.Abs(dbPath)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	closed, e := r.closed, r.byPath[path]
+	r.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	if e == nil || e.removing {
+		return fmt.Errorf("sync %s: %w", path, ErrNotReplicated)
+	}
+	if _, err := r.store.SyncDB(ctx, path, true); err != nil {
+		return fmt.Errorf("sync %q (%s): %w", e.name, path, err)
+	}
+	return nil
+}
+
+// Close syncs every database one last time and stops replication. It is
+// safe to call more than once.
+//
+// At shutdown, close the application's databases first and the replicator
+// last. In the other order the application's connection is the last one
+// to close, SQLite checkpoints and deletes the WAL behind Litestream's
+// back, and on the next start Litestream uploads a full snapshot of every
+// database instead of only the new changes (TestRestartShipsOnlyChanges).
+func (r *Replicator) Close(ctx context.Context) error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	r.mu.Unlock()
+	if err := r.store.Close(ctx); err != nil {
+		return fmt.Errorf("close replication: %w", err)
+	}
+	return nil
+}
