@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,4 +194,134 @@ func TestOrgCreateWithAdminAndLifecycle(t *testing.T) {
 	if code, out, _ := cli(t, dir, "org", "activate", "--slug", "quadball-alberta"); code != 0 || !strings.Contains(out, "active") {
 		t.Fatalf("activate: %d %q", code, out)
 	}
+}
+
+// startServer runs `serve` on a free loopback port until the test ends and
+// returns the address.
+func startServer(t *testing.T, dir string, extra ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var stderr syncBuffer
+	args := append([]string{"--addr", addr, "--data-dir", dir}, extra...)
+	go func() { done <- run(ctx, args, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, ".ops.json")); err == nil {
+			return addr
+		}
+	}
+	t.Fatalf("server did not start:\n%s", stderr.String())
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The operator's path end to end: an org created by the CLI while the
+// server runs starts replicating; `replicas status` shows it; `restore
+// --list` shows the window; `restore --output` writes a checked copy; and
+// `restore` in place goes through the running server, which keeps serving.
+func TestRestoreCommandsWithRunningServer(t *testing.T) {
+	dir, backups := t.TempDir(), t.TempDir()
+	addr := startServer(t, dir, "--replica-url", backups, "--sync-interval", "100ms")
+	if code, out, errOut := cli(t, dir, "org", "create", "--slug", "quadball-alberta", "--name", "Quadball Alberta"); code != 0 {
+		t.Fatalf("create: %s %s", out, errOut)
+	}
+	// The server picks the new org up for replication within its
+	// reconcile period (10 s); wait for it in the status.
+	var status string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		_, status, _ = cli(t, dir, "replicas", "status", "--replica-url", backups)
+		if strings.Contains(status, "quadball-alberta") && strings.Contains(status, "quadball-canada") && !strings.Contains(status, "never") {
+			break
+		}
+	}
+	for _, want := range []string{"platform", "quadball-canada", "quadball-alberta", "true"} {
+		if !strings.Contains(status, want) {
+			t.Fatalf("replicas status lacks %q:\n%s", want, status)
+		}
+	}
+	code, out, errOut := cli(t, dir, "restore", "--list", "--org", "quadball-alberta", "--replica-url", backups)
+	if code != 0 || !strings.Contains(out, "restorable from") {
+		t.Fatalf("restore --list: %d %q %q", code, out, errOut)
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	code, out, errOut = cli(t, dir, "restore", "--org", "quadball-alberta", "--output", copyPath, "--replica-url", backups)
+	if code != 0 || !strings.Contains(out, "integrity check ok") {
+		t.Fatalf("restore --output: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = cli(t, dir, "restore", "--org", "quadball-alberta", "--replica-url", backups)
+	if code != 0 || !strings.Contains(out, "previous file kept") || !strings.Contains(errOut, "asking the running server") {
+		t.Fatalf("restore in place: %d %q %q", code, out, errOut)
+	}
+	for _, host := range []string{"quadball-alberta.localhost", "quadball-canada.localhost"} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("%s after restore: %v %v", host, res, err)
+		}
+		res.Body.Close()
+	}
+	code, _, errOut = cli(t, dir, "restore", "--org", "quadball-alberta", "--timestamp", "2001-01-01T00:00:00Z", "--replica-url", backups)
+	if code == 0 || !strings.Contains(errOut, "the replica holds") {
+		t.Fatalf("restore outside the window: %d %q", code, errOut)
+	}
+}
+
+// With no server running, restore takes the data directory's lock and
+// works on the files directly; a server cannot start meanwhile.
+func TestRestoreWithoutServerAndLock(t *testing.T) {
+	dir, backups := t.TempDir(), t.TempDir()
+	startServerAndStop := func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int)
+		go func() {
+			done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--replica-url", backups}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		}()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if _, err := os.Stat(filepath.Join(dir, ".ops.json")); err == nil {
+				break
+			}
+		}
+		// A second server on the same data directory is refused.
+		var stderr bytes.Buffer
+		if code := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--replica-url", backups}, strings.NewReader(""), &bytes.Buffer{}, &stderr); code == 0 || !strings.Contains(stderr.String(), "in use") {
+			t.Errorf("second server: %d %q", code, stderr.String())
+		}
+		cancel()
+		<-done
+	}
+	startServerAndStop() // seeds Quadball Canada and replicates it
+	code, out, errOut := cli(t, dir, "restore", "--org", "quadball-canada", "--replica-url", backups)
+	if code != 0 || !strings.Contains(out, "previous file kept") || strings.Contains(errOut, "asking the running server") {
+		t.Fatalf("offline restore: %d %q %q", code, out, errOut)
+	}
+	// It serves again afterwards.
+	startServerAndStop()
 }

@@ -222,7 +222,23 @@ func (r *Replicator) Close(ctx context.Context) error {
 		return nil
 	}
 	r.closed = true
+	paths := make([]string, 0, len(r.byPath))
+	for p, e := range r.byPath {
+		if !e.removing {
+			paths = append(paths, p)
+		}
+	}
 	r.mu.Unlock()
+	// Ship what is pending first: the last seconds of changes before a
+	// shutdown must reach the replica too.
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := r.store.SyncDB(ctx, p, true); err != nil {
+			r.log.Warn("final sync before shutdown", "path", p, "err", err)
+		}
+	}
 	if err := r.store.Close(ctx); err != nil {
 		return fmt.Errorf("close replication: %w", err)
 	}

@@ -90,7 +90,11 @@ func (s *Service) Live(ctx context.Context, org tenant.Org, at time.Time) (Resul
 		return Result{}, err
 	}
 	name := onboarding.ReplicaName(org)
-	stamp := s.now().UTC().Format("20060102T150405Z")
+	// Refuse what cannot work before the organization goes into maintenance.
+	if err := s.check(ctx, name, at); err != nil {
+		return Result{}, err
+	}
+	stamp := s.now().UTC().Format("20060102T150405.000000000Z")
 	res := Result{Org: org, Path: path}
 	err = s.Pool.Exclusive(ctx, org, func(ctx context.Context) error {
 		if s.Replicator != nil {
@@ -133,6 +137,21 @@ func (s *Service) Live(ctx context.Context, org tenant.Org, at time.Time) (Resul
 	res.Took = s.now().Sub(start)
 	s.Log.Info("organization restored", "org", org.Slug, "at", at, "took", res.Took, "moved_aside", res.MovedAside)
 	return res, nil
+}
+
+// check fails early when the replica has no backup, or none at at.
+func (s *Service) check(ctx context.Context, name string, at time.Time) error {
+	info, err := replication.Describe(ctx, s.Replica, name)
+	if err != nil {
+		return err
+	}
+	if info.Empty() {
+		return fmt.Errorf("restore %q: %w", name, replication.ErrNoBackup)
+	}
+	if !at.IsZero() && (at.Before(info.Earliest) || at.After(s.now().Add(time.Minute))) {
+		return &replication.WindowError{At: at, Earliest: info.Earliest, Latest: info.Latest}
+	}
+	return nil
 }
 
 // resume starts replicating the org's file again.
