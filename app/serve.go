@@ -84,6 +84,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	pool := tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
+		// An org created by the CLI is replicated before its first request
+		// (Add is idempotent, so this costs a map lookup for the others).
+		OnOpen: func(ctx context.Context, o tenant.Org) error {
+			path, err := a.reg.OrgPath(o.ID)
+			if err != nil {
+				return err
+			}
+			return rep.Add(ctx, onboarding.ReplicaName(o), path)
+		},
 	})
 	defer pool.Close()
 	a.onboard.Replicator = rep

@@ -27,6 +27,10 @@ type PoolOptions struct {
 	Readers int
 	// Logger receives open/close events (default slog.Default()).
 	Logger *slog.Logger
+	// OnOpen runs after an org's database is opened, before its first
+	// request uses it (the server makes sure it is replicated). Its error
+	// is logged, never returned to the request.
+	OnOpen func(context.Context, Org) error
 }
 
 // Pool keeps organization databases open on demand. The first request for
@@ -141,6 +145,11 @@ func (p *Pool) Acquire(ctx context.Context, org Org) (*Handle, error) {
 func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	// The open is shared: one waiter giving up must not fail the others.
 	db, err := p.openFile(context.WithoutCancel(ctx), e.org)
+	if err == nil && p.opt.OnOpen != nil {
+		if herr := p.opt.OnOpen(context.WithoutCancel(ctx), e.org); herr != nil {
+			p.log.Warn("after opening org database", "org", e.org.Slug, "err", herr)
+		}
+	}
 
 	p.mu.Lock()
 	e.db, e.err = db, err
