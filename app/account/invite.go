@@ -267,7 +267,10 @@ func (s *Service) RevokeInvitation(ctx context.Context, sc *tenant.Scope, by Act
 
 // RecentInvitations lists the newest invitations.
 func RecentInvitations(ctx context.Context, sc *tenant.Scope, limit int) ([]Invitation, error) {
-	rows, err := sc.Q().InvitationListRecent(ctx, int64(limit))
+	return invitationsFrom(sc.Q().InvitationListRecent(ctx, int64(limit)))
+}
+
+func invitationsFrom(rows []orgdb.Invitation, err error) ([]Invitation, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -281,13 +284,5 @@ func RecentInvitations(ctx context.Context, sc *tenant.Scope, limit int) ([]Invi
 // InvitationsByRole lists the newest invitations to role (the console shows
 // an organization's admin invitations).
 func InvitationsByRole(ctx context.Context, sc *tenant.Scope, role Role, limit int) ([]Invitation, error) {
-	rows, err := sc.Q().InvitationListByRole(ctx, orgdb.InvitationListByRoleParams{Role: string(role), Limit: int64(limit)})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Invitation, len(rows))
-	for i, r := range rows {
-		out[i] = invitationFrom(r)
-	}
-	return out, nil
+	return invitationsFrom(sc.Q().InvitationListByRole(ctx, orgdb.InvitationListByRoleParams{Role: string(role), Limit: int64(limit)}))
 }

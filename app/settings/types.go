@@ -74,20 +74,15 @@ func ParseType(f TypeForm) (MembershipType, apperr.Fields) {
 
 // Types lists an organization's membership types, active ones first.
 func Types(ctx context.Context, sc *tenant.Scope) ([]MembershipType, error) {
-	rows, err := sc.Q().MembershipTypeList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]MembershipType, len(rows))
-	for i, r := range rows {
-		out[i] = typeFrom(r)
-	}
-	return out, nil
+	return typesFrom(sc.Q().MembershipTypeList(ctx))
 }
 
 // ActiveTypes lists the types members can buy.
 func ActiveTypes(ctx context.Context, sc *tenant.Scope) ([]MembershipType, error) {
-	rows, err := sc.Q().MembershipTypeListActive(ctx)
+	return typesFrom(sc.Q().MembershipTypeListActive(ctx))
+}
+
+func typesFrom(rows []orgdb.MembershipType, err error) ([]MembershipType, error) {
 	if err != nil {
 		return nil, err
 	}

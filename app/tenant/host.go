@@ -165,7 +165,9 @@ func (r *Resolver) BaseDomain() string { return r.base }
 
 // Resolve returns what host names. It never creates anything.
 func (r *Resolver) Resolve(ctx context.Context, host string) (Target, error) {
-	kind, slug, err := ParseHost(host, r.base)
+	// The slug becomes a cache key that outlives the request: never let it
+	// share memory with a caller's buffer.
+	kind, slug, err := ParseHost(strings.Clone(host), r.base)
 	if err != nil {
 		return Target{}, err
 	}

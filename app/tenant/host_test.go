@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestParseHost(t *testing.T) {
@@ -123,5 +124,23 @@ func TestResolverCacheForget(t *testing.T) {
 	got, _ = r.Resolve(ctx, "late-org.localhost")
 	if got.Org.Status != StatusSuspended {
 		t.Fatalf("status after suspend = %q", got.Org.Status)
+	}
+}
+
+// The resolver's cache keys must not share memory with the Host it was
+// given: web frameworks reuse request buffers, and a key rewritten in place
+// would make one organization's name find another's entry.
+func TestResolverCopiesHost(t *testing.T) {
+	reg := newRegistry(t)
+	createOrgs(t, reg, 2) // org-000, org-001
+	r := NewResolver("localhost", reg, 0)
+	buf := []byte("org-000.localhost")
+	host := unsafe.String(&buf[0], len(buf))
+	if got, err := r.Resolve(context.Background(), host); err != nil || got.Org.Slug != "org-000" {
+		t.Fatalf("Resolve = %+v, %v", got, err)
+	}
+	copy(buf, "org-001.localhost") // the buffer is reused for the next request
+	if keys := r.known.Keys(); !slices.Contains(keys, "org-000") {
+		t.Fatalf("cache keys changed with the caller's buffer: %q", keys)
 	}
 }

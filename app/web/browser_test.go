@@ -17,33 +17,21 @@ func TestBrowserAdminInvitesMember(t *testing.T) {
 	base := w.url("quadball-canada.localhost")
 	ctx := browsertest.New(t)
 
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(`input[name="email"]`),
-		chromedp.SendKeys(`input[name="email"]`, "admin@example.org"),
-		chromedp.SendKeys(`input[name="password"]`, testPassword),
-		chromedp.Submit(`input[name="password"]`),
-		chromedp.WaitVisible(`a[href="/admin/invitations"]`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	browsertest.SignIn(t, ctx, base, "admin@example.org", testPassword, `a[href="/admin/invitations"]`)
 	heading := text(t, ctx, `h1`)
 	if heading != "Quadball Canada administration" {
 		t.Fatalf("after sign-in: h1 %q", heading)
 	}
 	browsertest.Screenshot(ctx, t, "admin-dashboard")
-	err = chromedp.Do(ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Click(`a[href="/admin/invitations"]`),
 		chromedp.WaitVisible(`#invitations input[name="email"]`),
 		chromedp.SendKeys(`#invitations input[name="email"]`, "new.member@example.org"),
 		chromedp.SendKeys(`#invitations input[name="name"]`, "Nova Member"),
+		browsertest.Settled,
 		chromedp.Click(`#invitations button[type="submit"]`),
 		chromedp.WaitVisible(`#invitations .notice.ok`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sent, rows := text(t, ctx, `#invitations .notice.ok`), text(t, ctx, `#invitations tbody`)
 	browsertest.Screenshot(ctx, t, "admin-invited")
 	if !strings.Contains(sent, "Invitation sent to new.member@example.org") {

@@ -189,3 +189,28 @@ func TestSuspendedOrg(t *testing.T) {
 		t.Fatalf("after reactivation: %d", res.StatusCode)
 	}
 }
+
+// Requests for two organizations alternating on one keep-alive connection
+// each get their own organization. (Fiber reuses request buffers; a Host
+// string kept beyond its request once turned into the other org's name.)
+func TestAlternatingHostsOnOneConnection(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	names := map[string]string{"org-alpha": "Alpha League", "org-bravo": "Bravo League", "org-charlie": "Charlie League"}
+	for slug, name := range names {
+		e.org(slug, name)
+	}
+	br := e.browser("org-alpha.localhost") // one transport: connections are reused
+	slugs := []string{"org-alpha", "org-bravo", "org-charlie"}
+	for i := range 300 {
+		slug := slugs[i%3]
+		if i%7 == 0 {
+			slug = slugs[(i/7)%3]
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+slug+".localhost:"+e.port+"/", nil)
+		res := br.do(req)
+		d := doc(t, res)
+		if got := d.Find("h1").Text(); got != names[slug] {
+			t.Fatalf("request %d to %s shows %q", i, slug, got)
+		}
+	}
+}

@@ -113,21 +113,26 @@ func (s *Server) rowView(c *fiber.Ctx, sc *tenant.Scope, t settings.MembershipTy
 	return typeRowView{Type: t, Currency: st.Currency, CSRF: csrf}, nil
 }
 
-// handleTypeRow returns a type's row (cancelling an inline edit).
-func (s *Server) handleTypeRow(c *fiber.Ctx) error {
+// typeRow loads the membership type named by :id and its row.
+func (s *Server) typeRow(c *fiber.Ctx) (typeRowView, error) {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
-		return err
+		return typeRowView{}, err
 	}
 	id, err := typeID(c)
 	if err != nil {
-		return err
+		return typeRowView{}, err
 	}
 	t, err := settings.Type(c.UserContext(), sc, id)
 	if err != nil {
-		return err
+		return typeRowView{}, err
 	}
-	row, err := s.rowView(c, sc, t)
+	return s.rowView(c, sc, t)
+}
+
+// handleTypeRow returns a type's row (cancelling an inline edit).
+func (s *Server) handleTypeRow(c *fiber.Ctx) error {
+	row, err := s.typeRow(c)
 	if err != nil {
 		return err
 	}
@@ -139,24 +144,13 @@ func (s *Server) handleTypeRow(c *fiber.Ctx) error {
 
 // handleTypeEdit returns the inline edit form of a type.
 func (s *Server) handleTypeEdit(c *fiber.Ctx) error {
-	sc, err := tenant.From(c.UserContext())
+	row, err := s.typeRow(c)
 	if err != nil {
 		return err
 	}
-	id, err := typeID(c)
-	if err != nil {
-		return err
-	}
-	t, err := settings.Type(c.UserContext(), sc, id)
-	if err != nil {
-		return err
-	}
+	t := row.Type
 	if t.Archived {
 		return apperr.Errorf(apperr.Conflict, "This membership type is archived; restore it to edit it.")
-	}
-	row, err := s.rowView(c, sc, t)
-	if err != nil {
-		return err
 	}
 	v := typeEditView{Type: t, Form: t.Form(), Currency: row.Currency, CSRF: row.CSRF}
 	if isHTMX(c) {

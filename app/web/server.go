@@ -91,6 +91,12 @@ func New(d Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.app = fiber.New(fiber.Config{
+		// Immutable: Fiber's strings (Host, headers, form values) otherwise
+		// point into buffers reused by the next request. A Host kept as a
+		// cache key then silently changed into another organization's name
+		// and served it (caught by TestScopeReachesOnlyItsOwnFile). Copies
+		// cost a few allocations per request; isolation is not negotiable.
+		Immutable:             true,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           15 * time.Second,

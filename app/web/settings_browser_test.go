@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -16,29 +17,18 @@ func TestBrowserSettings(t *testing.T) {
 	w := newWorld(t, envOptions{LoginAttempts: 1000})
 	base := w.url("quadball-canada.localhost")
 	ctx := browsertest.New(t)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(`input[name="email"]`),
-		chromedp.SendKeys(`input[name="email"]`, "admin@example.org"),
-		chromedp.SendKeys(`input[name="password"]`, testPassword),
-		chromedp.Submit(`input[name="password"]`),
-		chromedp.WaitVisible(`a[href="/admin/settings"]`),
+	browsertest.SignIn(t, ctx, base, "admin@example.org", testPassword, `a[href="/admin/settings"]`)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/admin/settings"),
 		chromedp.WaitVisible(`#s-season_end`),
+		browsertest.Trace,
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A season end before its start: the field's message appears on leaving it.
-	err = chromedp.Do(ctx,
-		chromedp.SetValue(`#s-season_start`, "2027-01-10"),
-		chromedp.SetValue(`#s-season_end`, "2026-12-01"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('s-season_end').dispatchEvent(new Event('change', {bubbles: true}))`),
+	browsertest.Do(t, ctx,
+		setAndLeave("s-season_start", "2027-01-10"),
+		setAndLeave("s-season_end", "2026-12-01"),
 		chromedp.WaitVisible(`#e-season_end`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	browsertest.Screenshot(ctx, t, "settings-invalid")
 	if msg := text(t, ctx, `#e-season_end`); !strings.Contains(msg, "must end after it starts") {
 		t.Fatalf("message %q", msg)
@@ -47,27 +37,21 @@ func TestBrowserSettings(t *testing.T) {
 		t.Fatalf("validation saved something: version %d", n)
 	}
 	// Fix it and save.
-	err = chromedp.Do(ctx,
-		chromedp.SetValue(`#s-season_end`, "2027-07-31"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('s-season_end').dispatchEvent(new Event('change', {bubbles: true}))`),
+	browsertest.Do(t, ctx,
+		setAndLeave("s-season_end", "2027-07-31"),
 		chromedp.WaitNotPresent(`#e-season_end`),
+		browsertest.Settled,
 		chromedp.Click(`#settings-form button[type="submit"]`),
 		chromedp.WaitVisible(`#settings-form .notice.ok`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	browsertest.Screenshot(ctx, t, "settings-saved")
 	if msg := text(t, ctx, `#settings-form .notice.ok`); !strings.Contains(msg, "saved as version 1") {
 		t.Fatalf("confirmation %q", msg)
 	}
-	err = chromedp.Do(ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/admin/settings/history"),
 		chromedp.WaitVisible(`#history`),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	browsertest.Screenshot(ctx, t, "settings-history")
 	h := text(t, ctx, `#history`)
 	for _, want := range []string{"Version 1", "admin@example.org", "Season ends", "2027-07-31", "Season starts", "2027-01-10"} {
@@ -75,4 +59,11 @@ func TestBrowserSettings(t *testing.T) {
 			t.Errorf("history lacks %q:\n%s", want, h)
 		}
 	}
+}
+
+// setAndLeave sets an input's value and fires one change event, as a
+// person typing a date and leaving the field does.
+func setAndLeave(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(browsertest.Settled, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const el = document.getElementById(%q); el.value = %q; el.dispatchEvent(new Event('change', {bubbles: true})) })()`, id, value)))
 }

@@ -82,3 +82,47 @@ func Screenshot(ctx context.Context, t testing.TB, name string) {
 	}
 	_ = os.WriteFile(dir+"/"+name+".png", buf, 0o644)
 }
+
+// Settled waits until htmx has finished every request, swap and settle on
+// the page. htmx binds the triggers of swapped-in elements only after the
+// settle delay (20 ms), so a test that acts faster than a person would
+// otherwise fire events nobody listens to yet.
+var Settled = chromedp.WaitNotPresent(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+
+// Trace records htmx's requests and swaps in the page (window.__htmxlog),
+// which Do prints when a step fails.
+var Trace = chromedp.Evaluate[chromedp.Void](`(() => {
+	window.__htmxlog = [];
+	const log = (e) => window.__htmxlog.push(performance.now().toFixed(0) + " " + e.type + " " + ((e.detail && e.detail.requestConfig && e.detail.requestConfig.path) || (e.detail && e.detail.pathInfo && e.detail.pathInfo.requestPath) || "") + " " + ((e.detail && e.detail.xhr && e.detail.xhr.status) || ""));
+	for (const t of ["htmx:beforeRequest", "htmx:afterRequest", "htmx:afterSwap", "htmx:sendAbort", "htmx:abort", "htmx:afterProcessNode", "htmx:trigger", "change"]) document.body.addEventListener(t, (e) => { log(e); if (e.type === "change" || e.type === "htmx:afterProcessNode") window.__htmxlog.push("   target " + (e.target.id || e.target.tagName) + " connected=" + e.target.isConnected); });
+})()`)
+
+// SignIn signs in through the sign-in form at base (an org's or the
+// platform's origin) and waits until the page after it shows wait.
+func SignIn(t testing.TB, ctx context.Context, base, email, password, wait string) {
+	t.Helper()
+	Do(t, ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(`input[name="email"]`),
+		chromedp.SendKeys(`input[name="email"]`, email),
+		chromedp.SendKeys(`input[name="password"]`, password),
+		chromedp.Submit(`input[name="password"]`),
+		chromedp.WaitVisible(wait),
+	)
+}
+
+// Do runs actions with a step timeout of 20 s (the browser itself lives
+// for the whole test). On failure it logs the page's URL and HTML and
+// saves a screenshot, so a failing run in CI says what the browser showed.
+func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.outerHTML : ''`))
+		events, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(window.__htmxlog || []).join("\n")`))
+		Screenshot(ctx, t, "failure")
+		t.Fatalf("browser step failed at %s: %v\nhtmx requests:\n%s\npage:\n%s", loc, err, events, html)
+	}
+}
