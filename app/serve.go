@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/ops"
 	"sportsapp/app/replication"
@@ -105,6 +106,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Super:          a.super,
 		Settings:       a.settings,
 		Onboarding:     a.onboard,
+		Memberships:    &membership.Service{Settings: a.settings},
 		Logger:         log,
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",

@@ -17,6 +17,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/mail"
+	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -65,10 +66,11 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 		accounts.Mail = opt.Mail
 	}
 	onb := &onboarding.Service{Registry: reg, Accounts: accounts, Log: quiet}
+	sets := &settings.Service{}
 	srv, err := New(Deps{
-		Onboarding: onb,
-		Registry:   reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
-		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: &settings.Service{},
+		Onboarding: onb, Memberships: &membership.Service{Settings: sets},
+		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
+		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,
 	})
 	if err != nil {

@@ -65,6 +65,13 @@ var matrix = map[string]row{
 	"GET org /profile":                             members,
 	"POST org /profile":                            members,
 	"POST org /profile/password":                   members,
+	"GET org /profile/details":                     members,
+	"POST org /profile/details":                    members,
+	"GET org /membership":                          members,
+	"POST org /membership":                         members,
+	"GET org /admin/payments":                      adminsOnly,
+	"POST org /admin/payments/:id/confirm":         adminsOnly,
+	"POST org /admin/payments/:id/reject":          adminsOnly,
 	"GET org /admin":                               adminsOnly,
 	"GET org /admin/members":                       adminsOnly,
 	"POST org /admin/members/:id/role":             adminsOnly,
@@ -170,6 +177,14 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		form.Set("name", fmt.Sprintf("League %d", n))
 		form.Set("slug", fmt.Sprintf("league-%d", n))
 		form.Set("admin_email", fmt.Sprintf("admin-%d@league.example.org", n))
+	case strings.HasPrefix(r.path, "/admin/payments/:id"):
+		path = strings.Replace(path, ":id", strconv.FormatInt(w.pendingPayment(n), 10), 1)
+		form.Set("received", "10.00")
+	case r.path == "/profile/details":
+		form = profileForm()
+	case r.path == "/membership":
+		form.Set("type", "1")
+		form.Set("waiver", "on")
 	case r.path == "/login":
 		form.Set("email", "nobody@example.org")
 		form.Set("password", "wrong password")

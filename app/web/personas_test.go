@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/membership"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
@@ -198,4 +200,83 @@ func (w *world) settingsVersion() int64 {
 		v = st.Version
 	})
 	return v
+}
+
+// profileForm is a complete member profile as a form.
+func profileForm() url.Values {
+	return url.Values{
+		"date_of_birth": {"1995-04-12"}, "pronouns": {"she/her"}, "phone": {"+1 416 555 0100"},
+		"emergency_name": {"Pat Parent"}, "emergency_relationship": {"parent"}, "emergency_phone": {"416-555-0199"},
+	}
+}
+
+// openRegistration saves settings for org A with registration open for a
+// season around today, and makes sure a membership type exists.
+func (w *world) openRegistration() int64 {
+	w.t.Helper()
+	var id int64
+	w.scope(w.a, func(sc *tenant.Scope) {
+		types, _ := settings.ActiveTypes(context.Background(), sc)
+		for _, t := range types {
+			if t.Name == "Adult player" {
+				id = t.ID
+			}
+		}
+	})
+	if id == 0 {
+		id = w.membershipType(w.a, "Adult player", false)
+	}
+	form := w.settingsForm()
+	now := time.Now()
+	form.Set("season_start", now.AddDate(0, -1, 0).Format("2006-01-02"))
+	form.Set("season_end", now.AddDate(0, 6, 0).Format("2006-01-02"))
+	form.Set("registration_open", "on")
+	w.scope(w.a, func(sc *tenant.Scope) {
+		st, errs := settings.Parse(formOfValues(form))
+		if errs != nil {
+			w.t.Fatalf("%v", map[string]string(errs))
+		}
+		base, _ := strconv.ParseInt(form.Get("version"), 10, 64)
+		if _, err := w.srv.settings.Save(context.Background(), sc, account.Actor{Label: "test"}, base, st); err != nil {
+			w.t.Fatal(err)
+		}
+	})
+	return id
+}
+
+func formOfValues(v url.Values) settings.Form {
+	f := settings.Form{}
+	for k := range v {
+		f[k] = v.Get(k)
+	}
+	return f
+}
+
+// pendingPayment makes a new member of org A buy a membership and returns
+// the pending payment's id.
+func (w *world) pendingPayment(n int) int64 {
+	w.t.Helper()
+	typeID := w.openRegistration()
+	u := w.user(w.a, fmt.Sprintf("buyer-%d@example.org", n), "Buyer", account.RoleMember, testPassword)
+	var id int64
+	w.scope(w.a, func(sc *tenant.Scope) {
+		ctx := context.Background()
+		p := membership.Profile{DateOfBirth: "1990-01-01", Phone: "4165550100", EmergencyName: "E", EmergencyRelationship: "friend", EmergencyPhone: "4165550101"}
+		if _, err := membership.SaveProfile(ctx, sc, u.ID, p, time.Now()); err != nil {
+			w.t.Fatal(err)
+		}
+		if _, err := w.srv.memberships.Buy(ctx, sc, u, typeID, true); err != nil {
+			w.t.Fatal(err)
+		}
+		pending, err := membership.PendingPayments(ctx, sc)
+		if err != nil || len(pending) == 0 {
+			w.t.Fatalf("no pending payment: %v", err)
+		}
+		id = pending[len(pending)-1].PaymentID
+	})
+	return id
+}
+
+func settingsTypeForm(name, price string) settings.TypeForm {
+	return settings.TypeForm{Name: name, Price: price, Active: true}
 }

@@ -61,6 +61,10 @@ func (s *Server) routes() []route {
 		{get, "/profile", org, member, false, s.handleProfile},
 		{post, "/profile", org, member, false, s.handleProfileSave},
 		{post, "/profile/password", org, member, false, s.handlePasswordChange},
+		{get, "/profile/details", org, member, false, s.handleProfileDetails},
+		{post, "/profile/details", org, member, false, s.handleProfileDetailsSave},
+		{get, "/membership", org, member, false, s.handleMembership},
+		{post, "/membership", org, member, false, s.handleMembershipBuy},
 
 		// Organization admin area
 		{get, "/admin", org, orgAdmin, false, s.handleAdminDashboard},
@@ -70,6 +74,9 @@ func (s *Server) routes() []route {
 		{get, "/admin/invitations", org, orgAdmin, false, s.handleInvitations},
 		{post, "/admin/invitations", org, orgAdmin, false, s.handleInvitationCreate},
 		{post, "/admin/invitations/:id/revoke", org, orgAdmin, false, s.handleInvitationRevoke},
+		{get, "/admin/payments", org, orgAdmin, false, s.handlePayments},
+		{post, "/admin/payments/:id/confirm", org, orgAdmin, false, s.handlePaymentConfirm},
+		{post, "/admin/payments/:id/reject", org, orgAdmin, false, s.handlePaymentReject},
 		{get, "/admin/settings", org, orgAdmin, false, s.handleSettingsEdit},
 		{post, "/admin/settings", org, orgAdmin, false, s.handleSettingsSave},
 		{post, "/admin/settings/validate/:field", org, orgAdmin, false, s.handleSettingsValidate},

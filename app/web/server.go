@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -36,6 +37,7 @@ type Server struct {
 	super          *superadmin.Service
 	settings       *settings.Service
 	onboarding     *onboarding.Service
+	memberships    *membership.Service
 	views          *html.Engine
 	secure         bool
 	mailConfigured bool
@@ -45,14 +47,15 @@ type Server struct {
 
 // Deps are what the server needs from the rest of the application.
 type Deps struct {
-	Registry   *tenant.Registry
-	Resolver   *tenant.Resolver
-	Pool       *tenant.Pool
-	Accounts   *account.Service
-	Super      *superadmin.Service
-	Settings   *settings.Service
-	Onboarding *onboarding.Service
-	Logger     *slog.Logger
+	Registry    *tenant.Registry
+	Resolver    *tenant.Resolver
+	Pool        *tenant.Pool
+	Accounts    *account.Service
+	Super       *superadmin.Service
+	Settings    *settings.Service
+	Onboarding  *onboarding.Service
+	Memberships *membership.Service
+	Logger      *slog.Logger
 	// Secure marks cookies Secure (and __Host-) because users reach the app
 	// over HTTPS (through a TLS proxy).
 	Secure bool
@@ -78,7 +81,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
-		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, views: engine,
+		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, views: engine,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
 	}
 	if s.log == nil {

@@ -9,6 +9,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -48,6 +49,11 @@ var viewSamples = map[string]any{
 	"console/_wizard":      sampleWizard,
 	"console/_slug":        slugView{Value: "quadball-alberta", OK: true, Host: "http://quadball-alberta.localhost", BaseDomain: "localhost"},
 	"console/_created":     sampleCreated,
+	"profile/details":      profileDetailsView{page: signedIn, Profile: membership.Profile{DateOfBirth: "1990-01-01"}, Errors: map[string]string{"phone": "Bad."}},
+	"membership/index":     membershipView{page: signedIn, Section: sampleSection},
+	"membership/_section":  sampleSection,
+	"admin/payments":       paymentsView{page: signedIn, Rows: []paymentRow{samplePayment}},
+	"admin/_payment_row":   paymentRow{P: samplePayment.P, Done: "Confirmed."},
 	"console/_slug_status": slugView{Error: "Taken."},
 	"console/created":      createdPage{page: superPage, Created: sampleCreated},
 
@@ -92,6 +98,14 @@ var (
 		Values: wizardValues(nil, true), Hidden: []hiddenField{{Name: "slug", Value: "quadball-alberta"}},
 		Errors: map[string]string{"currency": "Bad."}, Error: "Failed.", Slug: slugView{Value: "x", Error: "Taken."}, Host: "http://x"}
 	sampleCreated = createdView{Org: tenant.Org{Name: "Quadball Alberta", Slug: "quadball-alberta"}, URL: "http://x/", Email: "a@b.org", Link: "http://x/invite?token=t"}
+)
+
+var (
+	sampleSection = membershipSection{CSRF: "tok", CanBuy: true, ProfileComplete: true, Currency: "CAD", SeasonName: "2026-2027", SeasonEnd: "2027-08-31",
+		Waiver: "I accept.", PayTo: "info@x.org", Message: "Reserved.", Error: "No.", Errors: map[string]string{"waiver": "Accept it."},
+		Types:       []settings.MembershipType{sampleType},
+		Memberships: []membership.Membership{{ID: 1, TypeName: "Adult", SeasonName: "2026-2027", Start: "2026-09-01", End: "2027-08-31", PriceCents: 5000, Currency: "CAD", Status: "pending", PaymentReference: "M1-ABCD"}}}
+	samplePayment = paymentRow{CSRF: "tok", Error: "Bad amount.", P: membership.Pending{PaymentID: 1, Reference: "M1-ABCD", AmountCents: 5000, Currency: "CAD", MemberName: "Mia", Email: "m@x.org", TypeName: "Adult", SeasonName: "2026-2027", CreatedAt: time.Now()}}
 )
 
 // definitionFiles only {{define}} shared templates; the pages that use them

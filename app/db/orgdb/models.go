@@ -33,6 +33,35 @@ type Invitation struct {
 	RevokedAt  sql.NullTime
 }
 
+type MemberProfile struct {
+	UserID                int64
+	DateOfBirth           string
+	Pronouns              string
+	Phone                 string
+	EmergencyName         string
+	EmergencyRelationship string
+	EmergencyPhone        string
+	ShowEmail             bool
+	ShowPhone             bool
+	UpdatedAt             time.Time
+}
+
+type Membership struct {
+	ID               int64
+	UserID           int64
+	MembershipTypeID int64
+	TypeName         string
+	SeasonName       string
+	StartDate        string
+	EndDate          string
+	PriceCents       int64
+	Currency         string
+	Status           string
+	WaiverAcceptedAt time.Time
+	CreatedAt        time.Time
+	ActivatedAt      sql.NullTime
+}
+
 type MembershipType struct {
 	ID          int64
 	Name        string
@@ -57,6 +86,22 @@ type PasswordReset struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    sql.NullTime
+}
+
+type Payment struct {
+	ID            int64
+	MembershipID  int64
+	AmountCents   int64
+	Currency      string
+	Method        string
+	Status        string
+	Reference     string
+	ReceivedCents sql.NullInt64
+	Note          string
+	CreatedAt     time.Time
+	DecidedAt     sql.NullTime
+	DecidedByID   sql.NullInt64
+	DecidedBy     string
 }
 
 type Session struct {
