@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/ops"
@@ -107,6 +108,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Settings:       a.settings,
 		Onboarding:     a.onboard,
 		Memberships:    &membership.Service{Settings: a.settings},
+		Events:         &event.Service{Settings: a.settings},
 		Logger:         log,
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",

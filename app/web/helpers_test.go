@@ -16,6 +16,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"sportsapp/app/account"
+	"sportsapp/app/event"
 	"sportsapp/app/mail"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
@@ -68,7 +69,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	onb := &onboarding.Service{Registry: reg, Accounts: accounts, Log: quiet}
 	sets := &settings.Service{}
 	srv, err := New(Deps{
-		Onboarding: onb, Memberships: &membership.Service{Settings: sets},
+		Onboarding: onb, Memberships: &membership.Service{Settings: sets}, Events: &event.Service{Settings: sets},
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,

@@ -12,6 +12,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -279,4 +280,74 @@ func (w *world) pendingPayment(n int) int64 {
 
 func settingsTypeForm(name, price string) settings.TypeForm {
 	return settings.TypeForm{Name: name, Price: price, Active: true}
+}
+
+// eventForm is a valid event whose registration is open today.
+func eventForm(name string) url.Values {
+	today := time.Now()
+	return url.Values{
+		"name": {name}, "kind": {"tournament"}, "venue": {"Varsity Arena"},
+		"starts_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}, "ends_on": {today.AddDate(0, 1, 1).Format("2006-01-02")},
+		"opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")}, "closes_on": {today.AddDate(0, 0, 20).Format("2006-01-02")},
+		"capacity": {"10"}, "individual_fee": {"25.00"}, "team_fee": {"300.00"},
+	}
+}
+
+// activeMember creates a member of org A with an active membership.
+func (w *world) activeMember(email string) account.User {
+	w.t.Helper()
+	typeID := w.openRegistration()
+	u := w.user(w.a, email, "Active "+email, account.RoleMember, testPassword)
+	w.scope(w.a, func(sc *tenant.Scope) {
+		ctx := context.Background()
+		p := membership.Profile{DateOfBirth: "1990-01-01", Phone: "4165550100", EmergencyName: "E", EmergencyRelationship: "friend", EmergencyPhone: "4165550101"}
+		if _, err := membership.SaveProfile(ctx, sc, u.ID, p, time.Now()); err != nil {
+			w.t.Fatal(err)
+		}
+		if _, err := w.srv.memberships.Buy(ctx, sc, u, typeID, true); err != nil {
+			w.t.Fatal(err)
+		}
+		pending, _ := membership.PendingPayments(ctx, sc)
+		for _, p := range pending {
+			if p.Email == u.Email {
+				if err := w.srv.memberships.Confirm(ctx, sc, account.Actor{Label: "test"}, p.PaymentID, "10.00"); err != nil {
+					w.t.Fatal(err)
+				}
+			}
+		}
+	})
+	return u
+}
+
+// newEvent creates an event in org A from eventForm, with capacity.
+func (w *world) newEvent(name string, capacity int) event.Event {
+	w.t.Helper()
+	f := eventForm(name)
+	var e event.Event
+	w.scope(w.a, func(sc *tenant.Scope) {
+		var err error
+		e, err = w.srv.events.Create(context.Background(), sc, account.Actor{Label: "test"}, event.Form{
+			Name: f.Get("name"), Kind: f.Get("kind"), Venue: f.Get("venue"), StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"),
+			OpensOn: f.Get("opens_on"), ClosesOn: f.Get("closes_on"), Capacity: strconv.Itoa(capacity), IndividualFee: "25", TeamFee: "300"})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+	})
+	return e
+}
+
+// eventWithRegistration makes an event with one pending registration.
+func (w *world) eventWithRegistration(n int) (int64, int64) {
+	w.t.Helper()
+	e := w.newEvent(fmt.Sprintf("Event %d", n), 50)
+	u := w.activeMember(fmt.Sprintf("player-%d@example.org", n))
+	var regID int64
+	w.scope(w.a, func(sc *tenant.Scope) {
+		r, err := w.srv.events.Register(context.Background(), sc, u, e.ID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		regID = r.ID
+	})
+	return e.ID, regID
 }

@@ -65,6 +65,8 @@ func (s *Server) routes() []route {
 		{post, "/profile/details", org, member, false, s.handleProfileDetailsSave},
 		{get, "/membership", org, member, false, s.handleMembership},
 		{post, "/membership", org, member, false, s.handleMembershipBuy},
+		{get, "/events", org, member, false, s.handleEvents},
+		{post, "/events/:id/register", org, member, false, s.handleEventRegister},
 
 		// Organization admin area
 		{get, "/admin", org, orgAdmin, false, s.handleAdminDashboard},
@@ -77,6 +79,11 @@ func (s *Server) routes() []route {
 		{get, "/admin/payments", org, orgAdmin, false, s.handlePayments},
 		{post, "/admin/payments/:id/confirm", org, orgAdmin, false, s.handlePaymentConfirm},
 		{post, "/admin/payments/:id/reject", org, orgAdmin, false, s.handlePaymentReject},
+		{get, "/admin/events", org, orgAdmin, false, s.handleAdminEvents},
+		{post, "/admin/events", org, orgAdmin, false, s.handleAdminEventCreate},
+		{get, "/admin/events/:id", org, orgAdmin, false, s.handleAdminEvent},
+		{post, "/admin/events/:id/registrations/:rid/confirm", org, orgAdmin, false, s.handleAdminEventConfirm},
+		{get, "/admin/events/:id/participants.csv", org, orgAdmin, false, s.handleAdminEventCSV},
 		{get, "/admin/settings", org, orgAdmin, false, s.handleSettingsEdit},
 		{post, "/admin/settings", org, orgAdmin, false, s.handleSettingsSave},
 		{post, "/admin/settings/validate/:field", org, orgAdmin, false, s.handleSettingsValidate},

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
@@ -38,6 +39,7 @@ type Server struct {
 	settings       *settings.Service
 	onboarding     *onboarding.Service
 	memberships    *membership.Service
+	events         *event.Service
 	views          *html.Engine
 	secure         bool
 	mailConfigured bool
@@ -55,6 +57,7 @@ type Deps struct {
 	Settings    *settings.Service
 	Onboarding  *onboarding.Service
 	Memberships *membership.Service
+	Events      *event.Service
 	Logger      *slog.Logger
 	// Secure marks cookies Secure (and __Host-) because users reach the app
 	// over HTTPS (through a TLS proxy).
@@ -81,7 +84,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
-		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, views: engine,
+		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, events: d.Events, views: engine,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
 	}
 	if s.log == nil {

@@ -9,6 +9,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
@@ -36,26 +37,32 @@ var viewSamples = map[string]any{
 	"profile/edit": profileView{page: signedIn, Name: "Mia", Errors: map[string]string{"current_password": "Wrong."}},
 	"admin/dashboard": adminDashboardView{page: signedIn, Members: 3, Admins: 1, Pending: 2,
 		Audit: []orgdb.AuditLog{{At: time.Now(), Actor: "a@b.org", Action: "user.role", Subject: "c@d.org"}}},
-	"admin/members":        membersView{page: signedIn, List: sampleList},
-	"admin/_members":       sampleList,
-	"admin/_member_row":    sampleList.Rows[0],
-	"admin/invitations":    sampleInvitations,
-	"admin/_invitations":   sampleInvitations,
-	"console/index":        consoleView{page: superPage, List: sampleConsoleList},
-	"console/_orgs":        sampleConsoleList,
-	"console/org":          sampleConsoleOrg,
-	"console/_checklist":   sampleChecklist,
-	"console/new":          wizardPage{page: superPage, Wizard: sampleWizard},
-	"console/_wizard":      sampleWizard,
-	"console/_slug":        slugView{Value: "quadball-alberta", OK: true, Host: "http://quadball-alberta.localhost", BaseDomain: "localhost"},
-	"console/_created":     sampleCreated,
-	"profile/details":      profileDetailsView{page: signedIn, Profile: membership.Profile{DateOfBirth: "1990-01-01"}, Errors: map[string]string{"phone": "Bad."}},
-	"membership/index":     membershipView{page: signedIn, Section: sampleSection},
-	"membership/_section":  sampleSection,
-	"admin/payments":       paymentsView{page: signedIn, Rows: []paymentRow{samplePayment}},
-	"admin/_payment_row":   paymentRow{P: samplePayment.P, Done: "Confirmed."},
-	"console/_slug_status": slugView{Error: "Taken."},
-	"console/created":      createdPage{page: superPage, Created: sampleCreated},
+	"admin/members":          membersView{page: signedIn, List: sampleList},
+	"admin/_members":         sampleList,
+	"admin/_member_row":      sampleList.Rows[0],
+	"admin/invitations":      sampleInvitations,
+	"admin/_invitations":     sampleInvitations,
+	"console/index":          consoleView{page: superPage, List: sampleConsoleList},
+	"console/_orgs":          sampleConsoleList,
+	"console/org":            sampleConsoleOrg,
+	"console/_checklist":     sampleChecklist,
+	"console/new":            wizardPage{page: superPage, Wizard: sampleWizard},
+	"console/_wizard":        sampleWizard,
+	"console/_slug":          slugView{Value: "quadball-alberta", OK: true, Host: "http://quadball-alberta.localhost", BaseDomain: "localhost"},
+	"console/_created":       sampleCreated,
+	"events/index":           eventsView{page: signedIn, Cards: []eventCard{sampleCard}, Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending", FeeCents: 2500, Currency: "CAD", Reference: "E1-ABCD"}}},
+	"events/_card":           sampleCard,
+	"admin/events":           eventsAdminView{page: signedIn, Section: sampleEventsAdmin},
+	"admin/_events":          sampleEventsAdmin,
+	"admin/event":            eventAdminView{page: signedIn, Event: sampleEvent, Rows: []participantRow{sampleParticipant}},
+	"admin/_participant_row": sampleParticipant,
+	"profile/details":        profileDetailsView{page: signedIn, Profile: membership.Profile{DateOfBirth: "1990-01-01"}, Errors: map[string]string{"phone": "Bad."}},
+	"membership/index":       membershipView{page: signedIn, Section: sampleSection},
+	"membership/_section":    sampleSection,
+	"admin/payments":         paymentsView{page: signedIn, Rows: []paymentRow{samplePayment}},
+	"admin/_payment_row":     paymentRow{P: samplePayment.P, Done: "Confirmed."},
+	"console/_slug_status":   slugView{Error: "Taken."},
+	"console/created":        createdPage{page: superPage, Created: sampleCreated},
 
 	"settings/edit":       settingsView{page: signedIn, Form: sampleSettingsForm, Types: sampleTypes},
 	"settings/_form":      sampleSettingsForm,
@@ -106,6 +113,15 @@ var (
 		Types:       []settings.MembershipType{sampleType},
 		Memberships: []membership.Membership{{ID: 1, TypeName: "Adult", SeasonName: "2026-2027", Start: "2026-09-01", End: "2027-08-31", PriceCents: 5000, Currency: "CAD", Status: "pending", PaymentReference: "M1-ABCD"}}}
 	samplePayment = paymentRow{CSRF: "tok", Error: "Bad amount.", P: membership.Pending{PaymentID: 1, Reference: "M1-ABCD", AmountCents: 5000, Currency: "CAD", MemberName: "Mia", Email: "m@x.org", TypeName: "Adult", SeasonName: "2026-2027", CreatedAt: time.Now()}}
+)
+
+var (
+	sampleEvent = event.Event{ID: 1, Name: "Cup", Kind: "tournament", StartsOn: "2027-01-01", EndsOn: "2027-01-02", Venue: "Arena",
+		OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour), Capacity: 10, Taken: 3, IndividualFeeCents: 2500, Currency: "CAD"}
+	sampleCard        = eventCard{Event: sampleEvent, CSRF: "tok", CanRegister: true, Message: "Registered.", Error: "Full."}
+	sampleEventsAdmin = eventsAdminSection{CSRF: "tok", Events: []event.Event{sampleEvent}, Form: event.Form{Kind: "camp"}, Errors: map[string]string{"name": "Bad."},
+		Kinds: event.Kinds, Currency: "CAD", Message: "Created."}
+	sampleParticipant = participantRow{CSRF: "tok", R: event.Registration{ID: 1, EventID: 1, MemberName: "Mia", Email: "m@x.org", Status: "pending", FeeCents: 2500, Currency: "CAD", Reference: "E1-ABCD", CreatedAt: time.Now()}}
 )
 
 // definitionFiles only {{define}} shared templates; the pages that use them

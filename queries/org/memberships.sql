@@ -14,3 +14,6 @@ SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at DESC, id DESC LI
 -- name: MembershipSetStatus :execrows
 UPDATE memberships SET status = sqlc.arg(new_status), activated_at = sqlc.narg(activated_at)
 WHERE id = sqlc.arg(id) AND status = 'pending';
+
+-- name: MembershipActiveCount :one
+SELECT count(*) FROM memberships WHERE status = 'active';

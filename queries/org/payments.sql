@@ -26,3 +26,6 @@ JOIN users ON users.id = memberships.user_id
 WHERE payments.status = 'pending'
 ORDER BY payments.created_at, payments.id
 LIMIT ?;
+
+-- name: PaymentPendingCount :one
+SELECT count(*) FROM payments WHERE status = 'pending';

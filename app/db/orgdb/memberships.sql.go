@@ -11,6 +11,17 @@ import (
 	"time"
 )
 
+const membershipActiveCount = `-- name: MembershipActiveCount :one
+SELECT count(*) FROM memberships WHERE status = 'active'
+`
+
+func (q *Queries) MembershipActiveCount(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, membershipActiveCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const membershipCreate = `-- name: MembershipCreate :one
 INSERT INTO memberships (user_id, membership_type_id, type_name, season_name, start_date, end_date,
     price_cents, currency, status, waiver_accepted_at, created_at)

@@ -20,6 +20,38 @@ type AuditLog struct {
 	Ip      string
 }
 
+type Event struct {
+	ID                   int64
+	Name                 string
+	Kind                 string
+	StartsOn             string
+	EndsOn               string
+	Venue                string
+	RegistrationOpensAt  time.Time
+	RegistrationClosesAt time.Time
+	Capacity             int64
+	TeamFeeCents         int64
+	IndividualFeeCents   int64
+	Currency             string
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+type EventRegistration struct {
+	ID        int64
+	EventID   int64
+	UserID    int64
+	TeamID    sql.NullInt64
+	Kind      string
+	Status    string
+	FeeCents  int64
+	Currency  string
+	Reference string
+	CreatedAt time.Time
+	DecidedAt sql.NullTime
+	DecidedBy string
+}
+
 type Invitation struct {
 	ID         int64
 	Email      string

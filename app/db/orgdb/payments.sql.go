@@ -210,3 +210,14 @@ func (q *Queries) PaymentListPending(ctx context.Context, limit int64) ([]Paymen
 	}
 	return items, nil
 }
+
+const paymentPendingCount = `-- name: PaymentPendingCount :one
+SELECT count(*) FROM payments WHERE status = 'pending'
+`
+
+func (q *Queries) PaymentPendingCount(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, paymentPendingCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}

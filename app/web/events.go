@@ -1,0 +1,301 @@
+package web
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportsapp/app/apperr"
+	"sportsapp/app/event"
+	"sportsapp/app/settings"
+	"sportsapp/app/tenant"
+)
+
+type eventCard struct {
+	Event          event.Event
+	CSRF           string
+	CanRegister    bool
+	Note           string
+	Message, Error string
+}
+
+type eventsView struct {
+	page
+	Cards         []eventCard
+	Registrations []event.Registration
+}
+
+// today is the current day in the organization's time zone.
+func (s *Server) today(c *fiber.Ctx, sc *tenant.Scope) (string, error) {
+	st, err := s.settings.Get(c.UserContext(), sc)
+	if err != nil {
+		return "", err
+	}
+	return st.Today(s.now()).Format(settings.DateLayout), nil
+}
+
+// card describes an event for the signed-in member.
+func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool) eventCard {
+	card := eventCard{Event: e}
+	card.CSRF, _ = c.Locals(localCSRF).(string)
+	switch {
+	case mine[e.ID]:
+		card.Note = "You are registered."
+	case !e.Open(s.now()):
+		card.Note = "Registration is not open."
+	case e.Left() == 0:
+		card.Note = "Full."
+	default:
+		card.CanRegister = true
+	}
+	return card
+}
+
+// handleEvents lists upcoming events and the member's registrations.
+func (s *Server) handleEvents(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	today, err := s.today(c, sc)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	v := eventsView{page: s.pageFor(c, "Events")}
+	if v.Registrations, err = event.ForUser(c.UserContext(), sc, u.ID, today); err != nil {
+		return err
+	}
+	mine := map[int64]bool{}
+	for _, r := range v.Registrations {
+		mine[r.EventID] = true
+	}
+	events, err := event.Upcoming(c.UserContext(), sc, today, 50)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		v.Cards = append(v.Cards, s.card(c, e, mine))
+	}
+	return s.render(c, fiber.StatusOK, "events/index", v)
+}
+
+func idParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Errorf(apperr.NotFound, "Not found.")
+	}
+	return id, nil
+}
+
+// handleEventRegister registers the member for an event.
+func (s *Server) handleEventRegister(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	reg, rerr := s.events.Register(c.UserContext(), sc, u, id)
+	code := apperr.CodeOf(rerr)
+	if rerr != nil && code != apperr.Invalid && code != apperr.Conflict {
+		return rerr
+	}
+	if !isHTMX(c) {
+		if rerr != nil {
+			return rerr
+		}
+		s.flash(c, "You are registered for "+reg.EventName+": pay "+reg.Fee()+" with the reference "+reg.Reference+".")
+		return redirect(c, "/events")
+	}
+	e, err := event.Get(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	card := s.card(c, e, map[int64]bool{id: rerr == nil})
+	status := fiber.StatusOK
+	if rerr != nil {
+		card.Error, status = apperr.MessageOf(rerr), fiber.StatusUnprocessableEntity
+		if code == apperr.Conflict {
+			status = fiber.StatusConflict
+		}
+	} else {
+		card.Message = "Registered: pay " + reg.Fee() + " with the reference " + reg.Reference + "; an admin confirms it."
+	}
+	return s.render(c, status, "events/_card", card)
+}
+
+type eventsAdminSection struct {
+	CSRF     string
+	Events   []event.Event
+	Form     event.Form
+	Errors   map[string]string
+	Kinds    []string
+	Currency string
+	Message  string
+}
+
+type eventsAdminView struct {
+	page
+	Section eventsAdminSection
+}
+
+func (s *Server) eventsAdmin(c *fiber.Ctx, sc *tenant.Scope) (eventsAdminSection, error) {
+	v := eventsAdminSection{Kinds: event.Kinds, Form: event.Form{Kind: "tournament", Capacity: "100", TeamFee: "0.00", IndividualFee: "0.00"}}
+	v.CSRF, _ = c.Locals(localCSRF).(string)
+	st, err := s.settings.Get(c.UserContext(), sc)
+	if err != nil {
+		return v, err
+	}
+	v.Currency = st.Currency
+	v.Events, err = event.Upcoming(c.UserContext(), sc, "0000-00-00", 200)
+	return v, err
+}
+
+// handleAdminEvents lists events and the form to create one.
+func (s *Server) handleAdminEvents(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v, err := s.eventsAdmin(c, sc)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "admin/events", eventsAdminView{page: s.pageFor(c, "Events"), Section: v})
+}
+
+// handleAdminEventCreate creates an event.
+func (s *Server) handleAdminEventCreate(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	f := event.Form{Name: c.FormValue("name"), Kind: c.FormValue("kind"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"),
+		Venue: c.FormValue("venue"), OpensOn: c.FormValue("opens_on"), ClosesOn: c.FormValue("closes_on"), Capacity: c.FormValue("capacity"),
+		TeamFee: c.FormValue("team_fee"), IndividualFee: c.FormValue("individual_fee")}
+	e, cerr := s.events.Create(c.UserContext(), sc, actor(c), f)
+	fields := apperr.FieldsOf(cerr)
+	if cerr != nil && fields == nil {
+		return cerr
+	}
+	if cerr == nil && !isHTMX(c) {
+		s.flash(c, "Created "+e.Name+".")
+		return redirect(c, "/admin/events")
+	}
+	v, err := s.eventsAdmin(c, sc)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if fields != nil {
+		v.Form, v.Errors, status = f, fields, fiber.StatusUnprocessableEntity
+	} else {
+		v.Message = "Created " + e.Name + "."
+	}
+	if isHTMX(c) {
+		return s.render(c, status, "admin/_events", v)
+	}
+	return s.render(c, status, "admin/events", eventsAdminView{page: s.pageFor(c, "Events"), Section: v})
+}
+
+type participantRow struct {
+	R    event.Registration
+	CSRF string
+}
+
+type eventAdminView struct {
+	page
+	Event event.Event
+	Rows  []participantRow
+}
+
+// handleAdminEvent shows an event's participants.
+func (s *Server) handleAdminEvent(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := event.Get(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	regs, err := event.Participants(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	v := eventAdminView{page: s.pageFor(c, e.Name), Event: e}
+	for _, r := range regs {
+		v.Rows = append(v.Rows, participantRow{R: r, CSRF: v.CSRF})
+	}
+	return s.render(c, fiber.StatusOK, "admin/event", v)
+}
+
+// handleAdminEventConfirm confirms a registration's payment.
+func (s *Server) handleAdminEventConfirm(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := idParam(c, "rid")
+	if err != nil {
+		return err
+	}
+	if err := s.events.Confirm(c.UserContext(), sc, actor(c), id, rid); err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		s.flash(c, "Registration confirmed.")
+		return redirect(c, "/admin/events/"+c.Params("id"))
+	}
+	regs, err := event.Participants(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	row := participantRow{}
+	row.CSRF, _ = c.Locals(localCSRF).(string)
+	for _, r := range regs {
+		if r.ID == rid {
+			row.R = r
+		}
+	}
+	return s.render(c, fiber.StatusOK, "admin/_participant_row", row)
+}
+
+// handleAdminEventCSV downloads an event's participants as CSV.
+func (s *Server) handleAdminEventCSV(c *fiber.Ctx) error {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := event.Get(c.UserContext(), sc, id); err != nil {
+		return err
+	}
+	regs, err := event.Participants(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := event.WriteCSV(&buf, regs); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="event-`+c.Params("id")+`-participants.csv"`)
+	return c.Send(buf.Bytes())
+}
