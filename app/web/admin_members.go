@@ -8,6 +8,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/event"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/tenant"
 )
@@ -15,6 +16,10 @@ import (
 type adminDashboardView struct {
 	page
 	Members, Admins, Pending int64
+	ActiveMembers            int64
+	PendingPayments          int64
+	Upcoming                 []event.Event
+	Recent                   []orgdb.EventRegistrationsRecentRow
 	Audit                    []orgdb.AuditLog
 	Checklist                onboarding.Checklist
 }
@@ -47,6 +52,22 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if v.Checklist, err = s.onboarding.Checklist(ctx, sc, s.settings); err != nil {
+		return err
+	}
+	if v.ActiveMembers, err = q.MembershipActiveCount(ctx); err != nil {
+		return err
+	}
+	if v.PendingPayments, err = q.PaymentPendingCount(ctx); err != nil {
+		return err
+	}
+	today, err := s.today(c, sc)
+	if err != nil {
+		return err
+	}
+	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {
+		return err
+	}
+	if v.Recent, err = q.EventRegistrationsRecent(ctx, 10); err != nil {
 		return err
 	}
 	return s.render(c, fiber.StatusOK, "admin/dashboard", v)

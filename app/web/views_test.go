@@ -22,8 +22,9 @@ import (
 // A template without a sample fails TestEveryViewRenders, so a new view
 // cannot ship untested.
 var viewSamples = map[string]any{
-	"home/org": orgHomeView{page: page{Title: "Welcome", SiteName: "Quadball Canada", IsOrg: true},
-		Org: tenant.Org{Name: "Quadball Canada", Slug: "quadball-canada"}},
+	"home/org": orgHomeView{page: signedIn, Org: tenant.Org{Name: "Quadball Canada", Slug: "quadball-canada"}, SeasonName: "2027-2028",
+		Membership:    &membership.Membership{TypeName: "Adult", SeasonName: "2026-2027", Status: "pending", PriceCents: 5000, Currency: "CAD", PaymentReference: "M1-ABCD"},
+		Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []event.Event{sampleEvent}},
 	"home/platform": platformHomeView{page: page{Title: "Platform"}, BaseDomain: "localhost",
 		Orgs: []orgLink{{Name: "Quadball Canada", URL: "http://quadball-canada.localhost/"}}},
 	"errors/error":  errorView{page: page{Title: "Page not found"}, Status: 404, Heading: "Page not found", Message: "Nothing here.", HomeURL: "/"},
