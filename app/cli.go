@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sportsapp/app/apperr"
+	"sportsapp/app/demo"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/sqlite"
 	"sportsapp/app/tenant"
@@ -137,6 +138,37 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintf(stdout, "invitation mailed to %s\n", res.Invitation.Email)
 		}
 		return nil
+	case "seed-demo":
+		slug := fs.String("org", "", "the organization to fill with demo data")
+		members := fs.Int("members", 300, "how many demo members")
+		force := fs.Bool("force", false, "seed even though the setup looks like production")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		a, err := open(ctx, &cfg, stderr)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		if a.links.Scheme == "https" && !*force {
+			return fmt.Errorf("refusing to seed demo data: SPORTSAPP_PUBLIC_URL is https, which looks like production (use --force on a staging copy)")
+		}
+		return a.withOrg(ctx, *slug, func(sc *tenant.Scope) error {
+			n, err := sc.Q().UserSearchCount(ctx, "")
+			if err != nil {
+				return err
+			}
+			if n > 5 && !*force {
+				return fmt.Errorf("refusing to seed demo data: %s already has %d accounts (use --force if it is a demo organization)", sc.Org.Slug, n)
+			}
+			figs, err := demo.Seed(ctx, sc, a.settings, *members, uint64(time.Now().UnixNano()))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "seeded %s: %d members, %d memberships, %d payments, %d events, %d registrations; every demo member's password is %q\n",
+				sc.Org.Slug, figs.Members, figs.Memberships, figs.Payments, figs.Events, figs.Registrations, demo.Password)
+			return nil
+		})
 	case "suspend", "activate":
 		slug := fs.String("slug", "", "the organization's slug")
 		if err := parse(fs, args[1:]); err != nil {

@@ -24,6 +24,8 @@ commands:
                                 the console's wizard does; prints the invitation link)
   org list                      list the organizations
   org suspend|activate --slug S suspend or reactivate an organization
+  org seed-demo --org S [--members N]
+                                fill an organization with demo data (development only)
   user invite --org S --email E --role member|admin
                                 invite someone to an organization (prints the link)
   superadmin create --email E   create a platform operator (password printed once,

@@ -1,0 +1,179 @@
+// Package demo fills an organization with realistic fake data (members,
+// profiles, two seasons of memberships and payments, events and
+// registrations) so the screens can be tried. It is for development and
+// demonstrations only: the command refuses a production-like setup.
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"sportsapp/app/auth"
+	"sportsapp/app/db/orgdb"
+	"sportsapp/app/settings"
+	"sportsapp/app/tenant"
+)
+
+// Password is the password of every demo member (they share one hash, so
+// seeding hundreds of members takes a second, not minutes).
+const Password = "demo password 2026"
+
+var (
+	first = []string{"Alex", "Sam", "Jordan", "Taylor", "Morgan", "Riley", "Casey", "Jamie", "Avery", "Quinn", "Charlie", "Drew", "Emerson", "Finley", "Harper", "Hayden", "Kai", "Logan", "Parker", "Reese", "Rowan", "Sasha", "Skyler", "Toni", "Wren", "Noor", "Amara", "Mateo", "Lucía", "Élise", "Mei", "Arjun"}
+	last  = []string{"Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné", "Smith", "Brown", "Wilson", "MacDonald", "Taylor", "Campbell", "Anderson", "Leblanc", "Singh", "Nguyen", "Chen", "Wong", "Patel", "Martin", "Thompson", "White"}
+	venue = []string{"Varsity Arena, Toronto", "Percy Page Centre, Edmonton", "Parc Jarry, Montréal", "Kitsilano Beach Park, Vancouver", "Assiniboine Park, Winnipeg", "Commons, Halifax"}
+	kinds = []string{"tournament", "league", "camp", "clinic", "social"}
+)
+
+// season is one season a demo member holds a membership for.
+type season struct {
+	name        string
+	start, end  time.Time
+	status      string
+	paymentDone bool
+}
+
+// Figures says what Seed created.
+type Figures struct {
+	Members, Memberships, Payments, Events, Registrations int
+}
+
+// Seed adds members fake members to the organization, with profiles, a
+// previous season and the current one, and events with registrations. It
+// is deterministic for a given seed value.
+func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members int, seed uint64) (Figures, error) {
+	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	cur, err := st.Get(ctx, sc)
+	if err != nil {
+		return Figures{}, err
+	}
+	types, err := settings.ActiveTypes(ctx, sc)
+	if err != nil {
+		return Figures{}, err
+	}
+	if len(types) == 0 {
+		return Figures{}, fmt.Errorf("the organization has no active membership type: add one in the settings first")
+	}
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		return Figures{}, err
+	}
+	now := time.Now().UTC()
+	prevStart, prevEnd := cur.SeasonStart.AddDate(-1, 0, 0), cur.SeasonStart.AddDate(0, 0, -1)
+	prevName := fmt.Sprintf("%d-%d season", prevStart.Year(), prevEnd.Year())
+	var f Figures
+	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
+		var userIDs []int64
+		for i := range members {
+			fn, ln := first[r.IntN(len(first))], last[r.IntN(len(last))]
+			email := fmt.Sprintf("%s.%s.%d@%s.demo.example.org", slug(fn), slug(ln), i, sc.Org.Slug)
+			created := now.AddDate(0, 0, -r.IntN(700))
+			u, err := q.UserCreate(ctx, orgdb.UserCreateParams{Email: email, Name: fn + " " + ln, PasswordHash: hash, Role: "member", CreatedAt: created, UpdatedAt: created})
+			if err != nil {
+				return err
+			}
+			userIDs = append(userIDs, u.ID)
+			err = q.MemberProfileSave(ctx, orgdb.MemberProfileSaveParams{
+				UserID: u.ID, DateOfBirth: fmt.Sprintf("%d-%02d-%02d", 1970+r.IntN(38), 1+r.IntN(12), 1+r.IntN(28)),
+				Pronouns: []string{"", "she/her", "he/him", "they/them"}[r.IntN(4)], Phone: fmt.Sprintf("+1 416 555 %04d", r.IntN(10000)),
+				EmergencyName: first[r.IntN(len(first))] + " " + ln, EmergencyRelationship: []string{"parent", "partner", "friend", "sibling"}[r.IntN(4)],
+				EmergencyPhone: fmt.Sprintf("+1 647 555 %04d", r.IntN(10000)), ShowEmail: r.IntN(2) == 0, ShowPhone: r.IntN(3) == 0, UpdatedAt: created,
+			})
+			if err != nil {
+				return err
+			}
+			f.Members++
+			// Two seasons: most were members last season; most renewed.
+			var seasons []season
+			if r.IntN(10) < 7 {
+				seasons = append(seasons, season{prevName, prevStart, prevEnd, "active", true})
+			}
+			if r.IntN(10) < 8 {
+				status, done := "active", true
+				if r.IntN(6) == 0 {
+					status, done = "pending", false
+				}
+				seasons = append(seasons, season{cur.SeasonName, cur.SeasonStart, cur.SeasonEnd, status, done})
+			}
+			for _, s := range seasons {
+				t := types[r.IntN(len(types))]
+				bought := s.start.Add(time.Duration(r.IntN(60*24)) * time.Hour)
+				m, err := q.MembershipCreate(ctx, orgdb.MembershipCreateParams{
+					UserID: u.ID, MembershipTypeID: t.ID, TypeName: t.Name, SeasonName: s.name,
+					StartDate: s.start.Format(settings.DateLayout), EndDate: s.end.Format(settings.DateLayout),
+					PriceCents: t.PriceCents, Currency: cur.Currency, WaiverAcceptedAt: bought, CreatedAt: bought,
+				})
+				if err != nil {
+					return err
+				}
+				pay, err := q.PaymentCreate(ctx, orgdb.PaymentCreateParams{MembershipID: m.ID, AmountCents: t.PriceCents, Currency: cur.Currency,
+					Method: "etransfer", Reference: fmt.Sprintf("M%d-DEMO", m.ID), CreatedAt: bought})
+				if err != nil {
+					return err
+				}
+				f.Memberships++
+				f.Payments++
+				if s.paymentDone {
+					decided := sql.NullTime{Time: bought.Add(48 * time.Hour), Valid: true}
+					if _, err := q.PaymentDecide(ctx, orgdb.PaymentDecideParams{NewStatus: "confirmed", ReceivedCents: sql.NullInt64{Int64: t.PriceCents, Valid: true},
+						DecidedAt: decided, DecidedBy: "demo", ID: pay.ID}); err != nil {
+						return err
+					}
+					if _, err := q.MembershipSetStatus(ctx, orgdb.MembershipSetStatusParams{NewStatus: "active", ActivatedAt: decided, ID: m.ID}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		// Events: some past, some open now, some later.
+		for i := range 8 {
+			startOffset := -120 + i*35
+			start := now.AddDate(0, 0, startOffset)
+			e, err := q.EventCreate(ctx, orgdb.EventCreateParams{
+				Name: fmt.Sprintf("%s %s", []string{"Fall", "Winter", "Spring", "Summer"}[i%4], []string{"Cup", "League Night", "Camp", "Clinic", "Social", "Open", "Classic", "Invitational"}[i]),
+				Kind: kinds[i%len(kinds)], StartsOn: start.Format(settings.DateLayout), EndsOn: start.AddDate(0, 0, 1+r.IntN(2)).Format(settings.DateLayout),
+				Venue: venue[r.IntN(len(venue))], RegistrationOpensAt: start.AddDate(0, 0, -45), RegistrationClosesAt: start.AddDate(0, 0, -3),
+				Capacity: int64(40 + r.IntN(120)), TeamFeeCents: int64(20000 + 1000*r.IntN(20)), IndividualFeeCents: int64(1500 + 500*r.IntN(10)),
+				Currency: cur.Currency, CreatedAt: start.AddDate(0, 0, -60), UpdatedAt: start.AddDate(0, 0, -60),
+			})
+			if err != nil {
+				return err
+			}
+			f.Events++
+			n := min(int(e.Capacity)*2/3, len(userIDs))
+			for _, k := range r.Perm(len(userIDs))[:n] {
+				created := e.RegistrationOpensAt.Add(time.Duration(r.IntN(40*24)) * time.Hour)
+				reg, err := q.EventRegistrationCreate(ctx, orgdb.EventRegistrationCreateParams{EventID: e.ID, UserID: userIDs[k], Kind: "individual",
+					FeeCents: e.IndividualFeeCents, Currency: e.Currency, Reference: fmt.Sprintf("E%d-D%d", e.ID, k), CreatedAt: created})
+				if err != nil {
+					return err
+				}
+				if r.IntN(4) != 0 {
+					if _, err := q.EventRegistrationConfirm(ctx, orgdb.EventRegistrationConfirmParams{DecidedAt: sql.NullTime{Time: created.Add(24 * time.Hour), Valid: true}, DecidedBy: "demo", ID: reg.ID, EventID: e.ID}); err != nil {
+						return err
+					}
+				}
+				f.Registrations++
+			}
+		}
+		return nil
+	})
+	return f, err
+}
+
+// slug lower-cases a name for an email address.
+func slug(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return -1
+	}, s)
+}
