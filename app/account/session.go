@@ -86,6 +86,11 @@ func (s *Service) startSession(ctx context.Context, q *orgdb.Queries, userID int
 	}
 	cl = cl.trimmed()
 	now := s.now()
+	// Sweep expired sessions as new ones start, so the table stays the
+	// size of the active ones (an indexed delete, usually of nothing).
+	if _, err := q.SessionDeleteExpired(ctx, now.Add(-time.Minute)); err != nil {
+		return "", err
+	}
 	err = q.SessionCreate(ctx, orgdb.SessionCreateParams{
 		TokenHash: hash, UserID: userID, CreatedAt: now, ExpiresAt: now.Add(auth.SessionTTL),
 		LastSeenAt: now, Ip: cl.IP, UserAgent: cl.UserAgent,
@@ -131,7 +136,8 @@ func (s *Service) SignOut(ctx context.Context, sc *tenant.Scope, token string) e
 	return sc.W().SessionDelete(ctx, auth.HashToken(token))
 }
 
-// PurgeExpiredSessions deletes sessions past their expiry.
+// PurgeExpiredSessions deletes sessions past their expiry (starting a
+// session does it too).
 func (s *Service) PurgeExpiredSessions(ctx context.Context, sc *tenant.Scope) (int64, error) {
 	return sc.W().SessionDeleteExpired(ctx, s.now().Add(-time.Minute))
 }
