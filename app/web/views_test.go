@@ -14,6 +14,7 @@ import (
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 	"sportsapp/views"
 )
@@ -51,6 +52,14 @@ var viewSamples = map[string]any{
 	"console/_wizard":        sampleWizard,
 	"console/_slug":          slugView{Value: "quadball-alberta", OK: true, Host: "http://quadball-alberta.localhost", BaseDomain: "localhost"},
 	"console/_created":       sampleCreated,
+	"teams/index":            teamsView{page: signedIn, Teams: []team.Place{{Team: teamSampleTeam, Role: "captain", Status: "active"}}, Invitations: []team.Place{{Team: teamSampleTeam, Role: "player", Status: "invited"}}, Create: teamSampleCreate},
+	"teams/_create":          teamSampleCreate,
+	"teams/show":             teamPageView{page: signedIn, Roster: teamSampleInvited},
+	"teams/_roster":          teamSampleRoster,
+	"teams/admin":            adminTeamsView{page: signedIn, Rows: []adminTeamRow{teamSampleRow}},
+	"teams/_admin_row":       teamSampleRow,
+	"teams/_admin_edit":      teamSampleEdit,
+	"teams/admin_edit":       adminTeamEditPage{page: signedIn, Edit: teamSampleEdit},
 	"events/index":           eventsView{page: signedIn, Cards: []eventCard{sampleCard}, Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending", FeeCents: 2500, Currency: "CAD", Reference: "E1-ABCD"}}},
 	"events/_card":           sampleCard,
 	"admin/events":           eventsAdminView{page: signedIn, Section: sampleEventsAdmin},

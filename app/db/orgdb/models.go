@@ -193,6 +193,32 @@ type SettingsVersion struct {
 	SavedBy              string
 }
 
+type Team struct {
+	ID        int64
+	Slug      string
+	Name      string
+	NameKey   string
+	City      string
+	Province  string
+	Colours   string
+	CreatedBy sql.NullInt64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type TeamMember struct {
+	ID          int64
+	TeamID      int64
+	UserID      sql.NullInt64
+	Email       string
+	Role        string
+	Status      string
+	InvitedBy   sql.NullInt64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	RespondedAt sql.NullTime
+}
+
 type User struct {
 	ID           int64
 	Email        string
