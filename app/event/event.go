@@ -23,6 +23,7 @@ import (
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/money"
 	"sportsapp/app/settings"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 )
 
@@ -44,6 +45,7 @@ const (
 	msgFull       = "This event is full."
 	msgRegistered = "You are already registered for this event."
 	msgMember     = "Only members with an active membership can register."
+	msgCaptain    = "Only a captain of the team can register it."
 )
 
 // Event is one event.
@@ -234,8 +236,14 @@ func (s *Service) Register(ctx context.Context, sc *tenant.Scope, u account.User
 	if !active {
 		return Registration{}, apperr.Errorf(apperr.Invalid, msgMember)
 	}
+	return s.register(ctx, sc, u, id, sql.NullInt64{})
+}
+
+// register counts the places taken and inserts the registration (a team's
+// if teamID is set) in one immediate transaction.
+func (s *Service) register(ctx context.Context, sc *tenant.Scope, u account.User, id int64, teamID sql.NullInt64) (Registration, error) {
 	var out Registration
-	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
+	err := sc.Tx(ctx, func(q *orgdb.Queries) error {
 		r, err := q.EventGet(ctx, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.Errorf(apperr.NotFound, "No such event.")
@@ -255,8 +263,12 @@ func (s *Service) Register(ctx context.Context, sc *tenant.Scope, u account.User
 		if taken >= e.Capacity {
 			return apperr.Errorf(apperr.Conflict, msgFull)
 		}
+		kind, fee := "individual", e.IndividualFeeCents
+		if teamID.Valid {
+			kind, fee = "team", e.TeamFeeCents
+		}
 		reg, err := q.EventRegistrationCreate(ctx, orgdb.EventRegistrationCreateParams{
-			EventID: id, UserID: u.ID, Kind: "individual", FeeCents: e.IndividualFeeCents, Currency: e.Currency,
+			EventID: id, UserID: u.ID, TeamID: teamID, Kind: kind, FeeCents: fee, Currency: e.Currency,
 			Reference: reference(id), CreatedAt: now,
 		})
 		if err != nil {
@@ -270,6 +282,24 @@ func (s *Service) Register(ctx context.Context, sc *tenant.Scope, u account.User
 		return nil
 	})
 	return out, err
+}
+
+// RegisterTeam registers team teamID for event id, by u, who must be one of
+// its active captains; the team fee applies. Like Register, the count and
+// the insert are one immediate transaction.
+func (s *Service) RegisterTeam(ctx context.Context, sc *tenant.Scope, u account.User, id, teamID int64) (Registration, error) {
+	places, err := team.Mine(ctx, sc, u.ID)
+	if err != nil {
+		return Registration{}, err
+	}
+	captain := false
+	for _, p := range places {
+		captain = captain || p.Team.ID == teamID && p.Role == team.RoleCaptain && p.Status == team.StatusActive
+	}
+	if !captain {
+		return Registration{}, apperr.Errorf(apperr.Forbidden, msgCaptain)
+	}
+	return s.register(ctx, sc, u, id, sql.NullInt64{Int64: teamID, Valid: true})
 }
 
 func hasActiveMembership(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {

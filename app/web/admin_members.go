@@ -18,6 +18,7 @@ type adminDashboardView struct {
 	Members, Admins, Pending int64
 	ActiveMembers            int64
 	PendingPayments          int64
+	Teams                    int64
 	Upcoming                 []event.Event
 	Recent                   []orgdb.EventRegistrationsRecentRow
 	Audit                    []orgdb.AuditLog
@@ -58,6 +59,9 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if v.PendingPayments, err = q.PaymentPendingCount(ctx); err != nil {
+		return err
+	}
+	if v.Teams, err = q.TeamCount(ctx); err != nil {
 		return err
 	}
 	today, err := s.today(c, sc)

@@ -9,6 +9,7 @@ import (
 	"sportsapp/app/apperr"
 	"sportsapp/app/event"
 	"sportsapp/app/settings"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 )
 
@@ -18,6 +19,7 @@ type eventCard struct {
 	CanRegister    bool
 	Note           string
 	Message, Error string
+	Teams          []team.Place // teams the member captains, to register
 }
 
 type eventsView struct {
@@ -35,12 +37,28 @@ func (s *Server) today(c *fiber.Ctx, sc *tenant.Scope) (string, error) {
 	return st.Today(s.now()).Format(settings.DateLayout), nil
 }
 
+// captained lists the teams u captains.
+func captained(c *fiber.Ctx, sc *tenant.Scope) ([]team.Place, error) {
+	u, _ := currentUser(c)
+	places, err := team.Mine(c.UserContext(), sc, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []team.Place
+	for _, p := range places {
+		if p.Role == team.RoleCaptain && p.Status == team.StatusActive {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // card describes an event for the signed-in member.
-func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool) eventCard {
-	card := eventCard{Event: e}
+func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []team.Place) eventCard {
+	card := eventCard{Event: e, Teams: teams}
 	card.CSRF, _ = c.Locals(localCSRF).(string)
 	switch {
-	case mine[e.ID]:
+	case mine[e.ID] && len(teams) == 0:
 		card.Note = "You are registered."
 	case !e.Open(s.now()):
 		card.Note = "Registration is not open."
@@ -75,8 +93,12 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	teams, err := captained(c, sc)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
-		v.Cards = append(v.Cards, s.card(c, e, mine))
+		v.Cards = append(v.Cards, s.card(c, e, mine, teams))
 	}
 	return s.render(c, fiber.StatusOK, "events/index", v)
 }
@@ -100,7 +122,13 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	reg, rerr := s.events.Register(c.UserContext(), sc, u, id)
+	var reg event.Registration
+	var rerr error
+	if teamID, _ := strconv.ParseInt(c.FormValue("team"), 10, 64); teamID > 0 {
+		reg, rerr = s.events.RegisterTeam(c.UserContext(), sc, u, id, teamID)
+	} else {
+		reg, rerr = s.events.Register(c.UserContext(), sc, u, id)
+	}
 	code := apperr.CodeOf(rerr)
 	if rerr != nil && code != apperr.Invalid && code != apperr.Conflict {
 		return rerr
@@ -116,7 +144,11 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	card := s.card(c, e, map[int64]bool{id: rerr == nil})
+	teams, err := captained(c, sc)
+	if err != nil {
+		return err
+	}
+	card := s.card(c, e, map[int64]bool{id: rerr == nil}, teams)
 	status := fiber.StatusOK
 	if rerr != nil {
 		card.Error, status = apperr.MessageOf(rerr), fiber.StatusUnprocessableEntity

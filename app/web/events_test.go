@@ -5,12 +5,14 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"sportsapp/app/account"
 	"sportsapp/app/event"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 )
 
@@ -140,4 +142,43 @@ func TestParticipantsCSV(t *testing.T) {
 	if !strings.HasPrefix(rows[2][0], "'=") {
 		t.Fatalf("formula not neutralized: %q", rows[2][0])
 	}
+}
+
+// A captain registers their team at the team fee; a player of the team
+// cannot; the team holds one place.
+func TestTeamRegistration(t *testing.T) {
+	w := newWorld(t, envOptions{LoginAttempts: 1000})
+	e := w.newEvent("Team Cup", 5)
+	captain := w.activeMember("captain@example.org")
+	player := w.activeMember("player@example.org")
+	var teamID int64
+	w.scope(w.a, func(sc *tenant.Scope) {
+		tm, err := w.srv.teams().Create(context.Background(), sc, account.ActorFor(captain, ""), team.Form{Name: "Toronto Raccoons", City: "Toronto", Province: "ON"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		teamID = tm.ID
+	})
+	br := w.browser("quadball-canada.localhost")
+	br.setCookie("sid", w.session(w.a, captain))
+	_, d := br.get("/events")
+	if d.Find(fmt.Sprintf(`#event-%d select[name="team"] option`, e.ID)).Text() != "Toronto Raccoons" {
+		t.Fatalf("no team choice on the card: %s", d.Find("main").Text())
+	}
+	res := br.post(fmt.Sprintf("/events/%d/register", e.ID), url.Values{"team": {itoa(teamID)}}, "HX-Request", "true")
+	if body := doc(t, res).Text(); res.StatusCode != 200 || !strings.Contains(body, "300.00 CAD") {
+		t.Fatalf("team registration: %d %s", res.StatusCode, body)
+	}
+	if res := br.post(fmt.Sprintf("/events/%d/register", e.ID), url.Values{"team": {itoa(teamID)}}, "HX-Request", "true"); res.StatusCode != http.StatusConflict {
+		t.Fatalf("team registered twice: %d", res.StatusCode)
+	}
+	w.scope(w.a, func(sc *tenant.Scope) {
+		if _, err := w.srv.events.RegisterTeam(context.Background(), sc, player, e.ID, teamID); err == nil {
+			t.Fatal("a non-captain registered the team")
+		}
+		got, _ := event.Get(context.Background(), sc, e.ID)
+		if got.Taken != 1 {
+			t.Fatalf("taken = %d", got.Taken)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/settings"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 )
 
@@ -16,6 +17,7 @@ type orgHomeView struct {
 	SeasonName    string
 	Registrations []event.Registration
 	Upcoming      []event.Event
+	Teams         []team.Place
 }
 
 // handleOrgHome is what a visitor sees first on an organization's host;
@@ -49,6 +51,9 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 		return err
 	}
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 3); err != nil {
+		return err
+	}
+	if v.Teams, err = team.Mine(ctx, sc, u.ID); err != nil {
 		return err
 	}
 	return s.render(c, fiber.StatusOK, "home/org", v)

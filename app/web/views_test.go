@@ -25,7 +25,8 @@ import (
 var viewSamples = map[string]any{
 	"home/org": orgHomeView{page: signedIn, Org: tenant.Org{Name: "Quadball Canada", Slug: "quadball-canada"}, SeasonName: "2027-2028",
 		Membership:    &membership.Membership{TypeName: "Adult", SeasonName: "2026-2027", Status: "pending", PriceCents: 5000, Currency: "CAD", PaymentReference: "M1-ABCD"},
-		Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []event.Event{sampleEvent}},
+		Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []event.Event{sampleEvent},
+		Teams: []team.Place{{Team: team.Team{Name: "Raccoons", Slug: "raccoons"}, Role: "captain", Status: "active"}}},
 	"home/platform": platformHomeView{page: page{Title: "Platform"}, BaseDomain: "localhost",
 		Orgs: []orgLink{{Name: "Quadball Canada", URL: "http://quadball-canada.localhost/"}}},
 	"errors/error":  errorView{page: page{Title: "Page not found"}, Status: 404, Heading: "Page not found", Message: "Nothing here.", HomeURL: "/"},

@@ -42,3 +42,6 @@ SELECT t.id, t.slug, t.name, t.city, t.province, t.colours, t.created_at,
         WHERE c.team_id = t.id AND c.status = 'active' AND c.role = 'captain'), '') AS TEXT) AS captains
 FROM teams t
 WHERE t.slug = ?;
+
+-- name: TeamCount :one
+SELECT count(*) FROM teams;

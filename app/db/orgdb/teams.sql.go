@@ -33,6 +33,17 @@ func (q *Queries) TeamBySlug(ctx context.Context, slug string) (Team, error) {
 	return i, err
 }
 
+const teamCount = `-- name: TeamCount :one
+SELECT count(*) FROM teams
+`
+
+func (q *Queries) TeamCount(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, teamCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const teamCreate = `-- name: TeamCreate :one
 INSERT INTO teams (slug, name, name_key, city, province, colours, created_by, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
