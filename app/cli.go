@@ -165,8 +165,8 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "seeded %s: %d members, %d memberships, %d payments, %d events, %d registrations; every demo member's password is %q\n",
-				sc.Org.Slug, figs.Members, figs.Memberships, figs.Payments, figs.Events, figs.Registrations, demo.Password)
+			fmt.Fprintf(stdout, "seeded %s: %d members, %d memberships, %d payments, %d teams, %d events, %d registrations; every demo member's password is %q\n",
+				sc.Org.Slug, figs.Members, figs.Memberships, figs.Payments, figs.Teams, figs.Events, figs.Registrations, demo.Password)
 			return nil
 		})
 	case "suspend", "activate":

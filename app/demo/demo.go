@@ -15,6 +15,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/settings"
+	"sportsapp/app/team"
 	"sportsapp/app/tenant"
 )
 
@@ -39,11 +40,18 @@ type season struct {
 
 // Figures says what Seed created.
 type Figures struct {
-	Members, Memberships, Payments, Events, Registrations int
+	Members, Memberships, Payments, Teams, Events, Registrations int
 }
 
+var (
+	teamCities  = []string{"Toronto", "Ottawa", "Montréal", "Québec", "Calgary", "Edmonton", "Vancouver", "Victoria", "Winnipeg", "Halifax", "Waterloo", "Kingston"}
+	teamMascots = []string{"Raccoons", "Loons", "Beavers", "Moose", "Otters", "Owls", "Lynx", "Narwhals", "Orcas", "Falcons", "Bison", "Foxes"}
+	teamProv    = []string{"ON", "ON", "QC", "QC", "AB", "AB", "BC", "BC", "MB", "NS", "ON", "ON"}
+)
+
 // Seed adds members fake members to the organization, with profiles, a
-// previous season and the current one, and events with registrations. It
+// previous season and the current one, teams, and events with
+// registrations. It
 // is deterministic for a given seed value.
 func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members int, seed uint64) (Figures, error) {
 	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
@@ -128,6 +136,40 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 					}
 				}
 			}
+		}
+		// Teams: a captain with this season's membership and a roster.
+		perm := r.Perm(len(userIDs))
+		next := 0
+		for i := range min(12, len(userIDs)/10) {
+			name := teamCities[i] + " " + teamMascots[i]
+			captain := userIDs[perm[next]]
+			next++
+			created := now.AddDate(0, 0, -r.IntN(200))
+			t, err := q.TeamCreate(ctx, orgdb.TeamCreateParams{Slug: team.Slugify(name), Name: name, NameKey: team.NameKey(name), City: teamCities[i],
+				Province: teamProv[i], Colours: []string{"red and black", "blue and white", "green and gold", "purple"}[r.IntN(4)],
+				CreatedBy: sql.NullInt64{Int64: captain, Valid: true}, CreatedAt: created, UpdatedAt: created})
+			if err != nil {
+				return err
+			}
+			if _, err := q.TeamMemberCreate(ctx, orgdb.TeamMemberCreateParams{TeamID: t.ID, UserID: sql.NullInt64{Int64: captain, Valid: true},
+				Role: team.RoleCaptain, Status: team.StatusActive, CreatedAt: created, UpdatedAt: created}); err != nil {
+				return err
+			}
+			for range 5 + r.IntN(8) {
+				if next >= len(perm) {
+					break
+				}
+				status := team.StatusActive
+				if r.IntN(8) == 0 {
+					status = team.StatusInvited
+				}
+				if _, err := q.TeamMemberCreate(ctx, orgdb.TeamMemberCreateParams{TeamID: t.ID, UserID: sql.NullInt64{Int64: userIDs[perm[next]], Valid: true},
+					Role: "player", Status: status, InvitedBy: sql.NullInt64{Int64: captain, Valid: true}, CreatedAt: created, UpdatedAt: created}); err != nil {
+					return err
+				}
+				next++
+			}
+			f.Teams++
 		}
 		// Events: some past, some open now, some later.
 		for i := range 8 {

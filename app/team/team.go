@@ -156,6 +156,9 @@ func Parse(f Form) (Form, apperr.Fields) {
 // do not count (SQLite's NOCASE folds ASCII only, hence a stored key).
 func nameKey(name string) string { return strings.ToLower(norm.NFC.String(name)) }
 
+// NameKey is nameKey for code that writes teams directly (demo data).
+func NameKey(name string) string { return nameKey(name) }
+
 // Slugify derives a URL slug from a name: accents dropped, lower-case
 // ASCII letters and digits, single hyphens, at most 60 characters; "team"
 // if nothing is left.

@@ -33,11 +33,18 @@ func TestDemoDataStaysInItsOrganization(t *testing.T) {
 		for p := 1; p <= 4; p++ {
 			pages = append(pages, fmt.Sprintf("/admin/members?page=%d", p))
 		}
-		pages = append(pages, "/admin", "/admin/payments", "/admin/events", "/admin/invitations", "/events", "/membership", "/")
+		pages = append(pages, "/admin", "/admin/payments", "/admin/events", "/admin/invitations", "/admin/teams", "/events", "/membership", "/teams", "/")
 		w.scope(o, func(sc *tenant.Scope) {
 			es, _ := event.Upcoming(context.Background(), sc, "0000-00-00", 20)
 			for _, e := range es {
 				pages = append(pages, fmt.Sprintf("/admin/events/%d", e.ID), fmt.Sprintf("/admin/events/%d/participants.csv", e.ID))
+			}
+			ts, _ := sc.Q().TeamList(context.Background(), 50)
+			for _, tm := range ts {
+				pages = append(pages, "/teams/"+tm.Slug, "/admin/teams/"+tm.Slug+"/edit")
+			}
+			if len(ts) == 0 {
+				t.Fatal("demo data has no teams")
 			}
 		})
 		own, foreign := "@"+o.Slug+".demo.example.org", "@"+other.Slug+".demo.example.org"
