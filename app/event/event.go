@@ -7,7 +7,6 @@ package event
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/csv"
 	"errors"
@@ -214,16 +213,6 @@ func Upcoming(ctx context.Context, sc *tenant.Scope, today string, limit int) ([
 	return out, nil
 }
 
-func reference(eventID int64) string {
-	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 4)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return fmt.Sprintf("E%d-%s", eventID, b)
-}
-
 // Register registers u for event id (individually), within the
 // registration window and the capacity, if u holds an active membership.
 // The count and the insert are one immediate transaction, so concurrent
@@ -269,7 +258,7 @@ func (s *Service) register(ctx context.Context, sc *tenant.Scope, u account.User
 		}
 		reg, err := q.EventRegistrationCreate(ctx, orgdb.EventRegistrationCreateParams{
 			EventID: id, UserID: u.ID, TeamID: teamID, Kind: kind, FeeCents: fee, Currency: e.Currency,
-			Reference: reference(id), CreatedAt: now,
+			Reference: money.Reference("E", id), CreatedAt: now,
 		})
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed") {

@@ -2,7 +2,6 @@ package membership
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -61,18 +60,6 @@ func membershipFrom(r orgdb.Membership) Membership {
 	}
 }
 
-// reference is a short code the member writes in the e-transfer message,
-// so the admin can match the money to the membership.
-func reference(id int64) string {
-	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 4)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return fmt.Sprintf("M%d-%s", id, b)
-}
-
 // Buy sells membership type typeID to u, at the price and for the dates of
 // the quote at this moment (stored on the membership), as a pending
 // membership with a pending e-transfer payment. It refuses without a
@@ -111,7 +98,7 @@ func (s *Service) Buy(ctx context.Context, sc *tenant.Scope, u account.User, typ
 		m = membershipFrom(r)
 		pay, err := tx.PaymentCreate(ctx, orgdb.PaymentCreateParams{
 			MembershipID: r.ID, AmountCents: q.PriceCents, Currency: q.Currency, Method: "etransfer",
-			Reference: reference(r.ID), CreatedAt: now,
+			Reference: money.Reference("M", r.ID), CreatedAt: now,
 		})
 		if err != nil {
 			return err

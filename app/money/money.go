@@ -3,6 +3,7 @@
 package money
 
 import (
+	"crypto/rand"
 	"errors"
 	"strconv"
 	"strings"
@@ -83,4 +84,18 @@ func Parse(s string) (int64, error) {
 		}
 	}
 	return w*100 + f, nil
+}
+
+// Reference returns a short code such as "M12-7KQ3" that a payer writes in
+// an e-transfer message, so an admin can match money to what it pays for:
+// a prefix naming the kind, the row's id, and four random characters
+// without look-alikes (no 0/O, 1/I).
+func Reference(prefix string, id int64) string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 4)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return prefix + strconv.FormatInt(id, 10) + "-" + string(b)
 }
