@@ -189,6 +189,9 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 			n := min(int(e.Capacity)*2/3, len(userIDs))
 			for _, k := range r.Perm(len(userIDs))[:n] {
 				created := e.RegistrationOpensAt.Add(time.Duration(r.IntN(40*24)) * time.Hour)
+				if created.After(now) {
+					continue // not registered yet
+				}
 				reg, err := q.EventRegistrationCreate(ctx, orgdb.EventRegistrationCreateParams{EventID: e.ID, UserID: userIDs[k], Kind: "individual",
 					FeeCents: e.IndividualFeeCents, Currency: e.Currency, Reference: fmt.Sprintf("E%d-D%d", e.ID, k), CreatedAt: created})
 				if err != nil {

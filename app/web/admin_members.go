@@ -55,17 +55,17 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	if v.Checklist, err = s.onboarding.Checklist(ctx, sc, s.settings); err != nil {
 		return err
 	}
-	if v.ActiveMembers, err = q.MembershipActiveCount(ctx); err != nil {
+	today, err := s.today(c, sc)
+	if err != nil {
+		return err
+	}
+	if v.ActiveMembers, err = q.MembershipActiveCount(ctx, today); err != nil {
 		return err
 	}
 	if v.PendingPayments, err = q.PaymentPendingCount(ctx); err != nil {
 		return err
 	}
 	if v.Teams, err = q.TeamCount(ctx); err != nil {
-		return err
-	}
-	today, err := s.today(c, sc)
-	if err != nil {
 		return err
 	}
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {

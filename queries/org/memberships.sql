@@ -16,4 +16,5 @@ UPDATE memberships SET status = sqlc.arg(new_status), activated_at = sqlc.narg(a
 WHERE id = sqlc.arg(id) AND status = 'pending';
 
 -- name: MembershipActiveCount :one
-SELECT count(*) FROM memberships WHERE status = 'active';
+-- Members holding a membership valid today (today as YYYY-MM-DD).
+SELECT count(*) FROM memberships WHERE status = 'active' AND end_date >= ?;

@@ -12,11 +12,12 @@ import (
 )
 
 const membershipActiveCount = `-- name: MembershipActiveCount :one
-SELECT count(*) FROM memberships WHERE status = 'active'
+SELECT count(*) FROM memberships WHERE status = 'active' AND end_date >= ?
 `
 
-func (q *Queries) MembershipActiveCount(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, membershipActiveCount)
+// Members holding a membership valid today (today as YYYY-MM-DD).
+func (q *Queries) MembershipActiveCount(ctx context.Context, endDate string) (int64, error) {
+	row := q.db.QueryRowContext(ctx, membershipActiveCount, endDate)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
