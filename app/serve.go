@@ -112,6 +112,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Logger:         log,
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",
+		TrustedProxies: cfg.trustedProxies(),
 	})
 	if err != nil {
 		return err

@@ -218,7 +218,7 @@ func Upcoming(ctx context.Context, sc *tenant.Scope, today string, limit int) ([
 // The count and the insert are one immediate transaction, so concurrent
 // registrations cannot overbook.
 func (s *Service) Register(ctx context.Context, sc *tenant.Scope, u account.User, id int64) (Registration, error) {
-	active, err := hasActiveMembership(ctx, sc, u.ID)
+	active, err := HasActiveMembership(ctx, sc, u.ID)
 	if err != nil {
 		return Registration{}, err
 	}
@@ -291,13 +291,16 @@ func (s *Service) RegisterTeam(ctx context.Context, sc *tenant.Scope, u account.
 	return s.register(ctx, sc, u, id, sql.NullInt64{Int64: teamID, Valid: true})
 }
 
-func hasActiveMembership(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {
+// HasActiveMembership reports whether userID holds an active membership
+// (registration for events requires one).
+func HasActiveMembership(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {
 	rows, err := sc.Q().MembershipListByUser(ctx, orgdb.MembershipListByUserParams{UserID: userID, Limit: 5})
 	if err != nil {
 		return false, err
 	}
+	today := time.Now().UTC().Format(settings.DateLayout)
 	for _, m := range rows {
-		if m.Status == "active" {
+		if m.Status == "active" && m.EndDate >= today {
 			return true, nil
 		}
 	}

@@ -20,6 +20,7 @@ type eventCard struct {
 	Note           string
 	Message, Error string
 	Teams          []team.Place // teams the member captains, to register
+	Member         bool         // holds an active membership
 }
 
 type eventsView struct {
@@ -54,14 +55,16 @@ func captained(c *fiber.Ctx, sc *tenant.Scope) ([]team.Place, error) {
 }
 
 // card describes an event for the signed-in member.
-func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []team.Place) eventCard {
-	card := eventCard{Event: e, Teams: teams}
+func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []team.Place, member bool) eventCard {
+	card := eventCard{Event: e, Teams: teams, Member: member}
 	card.CSRF, _ = c.Locals(localCSRF).(string)
 	switch {
 	case mine[e.ID] && len(teams) == 0:
 		card.Note = "You are registered."
 	case !e.Open(s.now()):
 		card.Note = "Registration is not open."
+	case !card.Member && len(teams) == 0:
+		card.Note = "Registration needs an active membership."
 	case e.Left() == 0:
 		card.Note = "Full."
 	default:
@@ -97,8 +100,12 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	member, err := event.HasActiveMembership(c.UserContext(), sc, u.ID)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
-		v.Cards = append(v.Cards, s.card(c, e, mine, teams))
+		v.Cards = append(v.Cards, s.card(c, e, mine, teams, member))
 	}
 	return s.render(c, fiber.StatusOK, "events/index", v)
 }
@@ -148,7 +155,11 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	card := s.card(c, e, map[int64]bool{id: rerr == nil}, teams)
+	member, err := event.HasActiveMembership(c.UserContext(), sc, u.ID)
+	if err != nil {
+		return err
+	}
+	card := s.card(c, e, map[int64]bool{id: rerr == nil}, teams, member)
 	status := fiber.StatusOK
 	if rerr != nil {
 		card.Error, status = apperr.MessageOf(rerr), fiber.StatusUnprocessableEntity

@@ -310,3 +310,30 @@ func TestSuperAdminSignsInOnPlatformHostOnly(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Behind a trusted proxy the client's address comes from X-Forwarded-For,
+// so each client has its own sign-in limit; without one the header is
+// ignored and cannot be used to dodge the limit.
+func TestRateLimitUsesTrustedProxyOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		trusted []string
+		limited bool // is the second "client" limited by the first one's attempts?
+	}{
+		{"no proxy configured", nil, true},
+		{"loopback proxy trusted", []string{"127.0.0.1"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, envOptions{LoginAttempts: 2, TrustedProxies: tt.trusted})
+			br := w.browser("quadball-canada.localhost")
+			br.csrf()
+			for range 2 {
+				br.post("/login", url.Values{"email": {"x@example.org"}, "password": {"nope"}}, "X-Forwarded-For", "203.0.113.1")
+			}
+			res := br.post("/login", url.Values{"email": {"x@example.org"}, "password": {"nope"}}, "X-Forwarded-For", "203.0.113.2")
+			if got := res.StatusCode == http.StatusTooManyRequests; got != tt.limited {
+				t.Fatalf("second client limited = %v (status %d), want %v", got, res.StatusCode, tt.limited)
+			}
+		})
+	}
+}

@@ -41,8 +41,9 @@ type env struct {
 // envOptions tune a test environment.
 type envOptions struct {
 	tenant.PoolOptions
-	Mail          mail.Sender // default: log only
-	LoginAttempts int
+	Mail           mail.Sender // default: log only
+	LoginAttempts  int
+	TrustedProxies []string
 }
 
 func newEnv(t testing.TB, pool tenant.PoolOptions) *env {
@@ -72,7 +73,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 		Onboarding: onb, Memberships: &membership.Service{Settings: sets}, Events: &event.Service{Settings: sets},
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
-		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil,
+		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil, TrustedProxies: opt.TrustedProxies,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -70,6 +70,11 @@ type Deps struct {
 	LoginAttempts int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// TrustedProxies are the addresses (IPs or CIDRs) of the TLS proxy in
+	// front of the app. Only their X-Forwarded-For and X-Forwarded-Proto
+	// are believed, so the client address (rate limits, audit) and the
+	// scheme (Secure cookies, Origin checks) cannot be forged by clients.
+	TrustedProxies []string
 }
 
 // New builds the server, its middleware and its routes.
@@ -102,14 +107,17 @@ func New(d Deps) (*Server, error) {
 		// cache key then silently changed into another organization's name
 		// and served it (caught by TestScopeReachesOnlyItsOwnFile). Copies
 		// cost a few allocations per request; isolation is not negotiable.
-		Immutable:             true,
-		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
-		ReadTimeout:           15 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-		BodyLimit:             1 << 20,
-		ReadBufferSize:        8192,
+		Immutable:               true,
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
+		DisableStartupMessage:   true,
+		ErrorHandler:            s.handleError,
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             60 * time.Second,
+		BodyLimit:               1 << 20,
+		ReadBufferSize:          8192,
 	})
 	s.app.Use(recover.New())
 	s.app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
@@ -152,3 +160,12 @@ func (s *Server) hostURL(c *fiber.Ctx, sub string) string {
 
 // timeNow is the wall clock for defaults shown in forms.
 var timeNow = time.Now
+
+// proxyHeader is the header that carries the client's address when a
+// trusted proxy is configured, and none otherwise.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}

@@ -129,7 +129,7 @@ var (
 var (
 	sampleEvent = event.Event{ID: 1, Name: "Cup", Kind: "tournament", StartsOn: "2027-01-01", EndsOn: "2027-01-02", Venue: "Arena",
 		OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour), Capacity: 10, Taken: 3, IndividualFeeCents: 2500, Currency: "CAD"}
-	sampleCard        = eventCard{Event: sampleEvent, CSRF: "tok", CanRegister: true, Message: "Registered.", Error: "Full."}
+	sampleCard        = eventCard{Event: sampleEvent, CSRF: "tok", CanRegister: true, Member: true, Message: "Registered.", Error: "Full."}
 	sampleEventsAdmin = eventsAdminSection{CSRF: "tok", Events: []event.Event{sampleEvent}, Form: event.Form{Kind: "camp"}, Errors: map[string]string{"name": "Bad."},
 		Kinds: event.Kinds, Currency: "CAD", Message: "Created."}
 	sampleParticipant = participantRow{CSRF: "tok", R: event.Registration{ID: 1, EventID: 1, MemberName: "Mia", Email: "m@x.org", Status: "pending", FeeCents: 2500, Currency: "CAD", Reference: "E1-ABCD", CreatedAt: time.Now()}}
