@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"sportsapp/app/event"
@@ -190,16 +189,11 @@ func reconcile(ctx context.Context, a *application, rep *replication.Replicator)
 // replicaStatus adapts the replicator's status for the console.
 func replicaStatus(rep *replication.Replicator) func(string) onboarding.ReplicaState {
 	return func(path string) onboarding.ReplicaState {
-		abs, err := filepath.Abs(path)
-		if err != nil {
+		st, ok := rep.StatusOf(path)
+		if !ok {
 			return onboarding.ReplicaState{}
 		}
-		for _, st := range rep.Status() {
-			if st.Path == abs {
-				return onboarding.ReplicaState{Known: true, LastSync: st.LastSync, InSync: st.InSync, Err: st.Err}
-			}
-		}
-		return onboarding.ReplicaState{}
+		return onboarding.ReplicaState{Known: true, LastSync: st.LastSync, InSync: st.InSync, Err: st.Err}
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/membership"
 	"sportsapp/app/money"
 	"sportsapp/app/settings"
 	"sportsapp/app/team"
@@ -205,10 +206,8 @@ func Upcoming(ctx context.Context, sc *tenant.Scope, today string, limit int) ([
 	}
 	out := make([]Event, len(rows))
 	for i, r := range rows {
-		out[i] = eventFrom(r)
-		if out[i].Taken, err = sc.Q().EventRegistrationCount(ctx, r.ID); err != nil {
-			return nil, err
-		}
+		out[i] = eventFrom(r.Event)
+		out[i].Taken = r.Taken
 	}
 	return out, nil
 }
@@ -218,7 +217,7 @@ func Upcoming(ctx context.Context, sc *tenant.Scope, today string, limit int) ([
 // The count and the insert are one immediate transaction, so concurrent
 // registrations cannot overbook.
 func (s *Service) Register(ctx context.Context, sc *tenant.Scope, u account.User, id int64) (Registration, error) {
-	active, err := HasActiveMembership(ctx, sc, u.ID)
+	active, err := s.HasActiveMembership(ctx, sc, u.ID)
 	if err != nil {
 		return Registration{}, err
 	}
@@ -291,20 +290,10 @@ func (s *Service) RegisterTeam(ctx context.Context, sc *tenant.Scope, u account.
 	return s.register(ctx, sc, u, id, sql.NullInt64{Int64: teamID, Valid: true})
 }
 
-// HasActiveMembership reports whether userID holds an active membership
-// (registration for events requires one).
-func HasActiveMembership(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {
-	rows, err := sc.Q().MembershipListByUser(ctx, orgdb.MembershipListByUserParams{UserID: userID, Limit: 5})
-	if err != nil {
-		return false, err
-	}
-	today := time.Now().UTC().Format(settings.DateLayout)
-	for _, m := range rows {
-		if m.Status == "active" && m.EndDate >= today {
-			return true, nil
-		}
-	}
-	return false, nil
+// HasActiveMembership reports whether userID may register (holds an
+// active membership today).
+func (s *Service) HasActiveMembership(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {
+	return membership.HasActive(ctx, sc, userID, s.now().Format(settings.DateLayout))
 }
 
 // Registration is one registration for an event.

@@ -115,17 +115,21 @@ func Memberships(ctx context.Context, sc *tenant.Scope, userID int64) ([]Members
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Membership, 0, len(rows))
-	for _, r := range rows {
-		m := membershipFrom(r)
-		pay, err := sc.Q().PaymentForMembership(ctx, r.ID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		m.PaymentReference, m.PaymentStatus, m.PaymentMethod = pay.Reference, pay.Status, pay.Method
-		out = append(out, m)
+	out := make([]Membership, len(rows))
+	for i, r := range rows {
+		out[i] = membershipFrom(r.Membership)
+		out[i].PaymentReference, out[i].PaymentStatus, out[i].PaymentMethod = r.Reference, r.PaymentStatus, r.Method
 	}
 	return out, nil
+}
+
+// HasActive reports whether userID holds an active membership that is not
+// over on day today (YYYY-MM-DD). Status alone is not enough: memberships
+// are never expired in place, so last season's would still count. Team
+// creation and event registration require one.
+func HasActive(ctx context.Context, sc *tenant.Scope, userID int64, today string) (bool, error) {
+	n, err := sc.Q().MembershipHeldCount(ctx, orgdb.MembershipHeldCountParams{UserID: userID, EndDate: today})
+	return n > 0, err
 }
 
 // Pending is a payment waiting for an admin.

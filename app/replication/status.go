@@ -49,21 +49,42 @@ func (r *Replicator) Status() []Status {
 
 	out := make([]Status, 0, len(entries))
 	for _, e := range entries {
-		s := Status{Name: e.name, Path: e.path, LastSync: e.db.LastSuccessfulSyncAt()}
-		pos, err := e.db.Pos()
-		if err != nil {
-			s.Err = err.Error()
-		} else {
-			s.LocalTXID = uint64(pos.TXID)
-		}
-		if e.db.Replica != nil {
-			s.ReplicaTXID = uint64(e.db.Replica.Pos().TXID)
-		}
-		s.InSync = err == nil && s.LocalTXID > 0 && s.LocalTXID == s.ReplicaTXID
-		if le, ok := r.sink.lastError(filepath.Base(e.path)); ok && s.Err == "" {
-			s.Err = le.text
-		}
-		out = append(out, s)
+		out = append(out, r.statusOf(e))
 	}
 	return out
+}
+
+// StatusOf reports one database by its path (as given to Add); false if it
+// is not replicated. Pages that show one organization's state use it
+// rather than computing the whole fleet's.
+func (r *Replicator) StatusOf(dbPath string) (Status, bool) {
+	path, err := filepath.Abs(dbPath)
+	if err != nil {
+		return Status{}, false
+	}
+	r.mu.Lock()
+	e, ok := r.byPath[path]
+	r.mu.Unlock()
+	if !ok {
+		return Status{}, false
+	}
+	return r.statusOf(e), true
+}
+
+func (r *Replicator) statusOf(e *entry) Status {
+	s := Status{Name: e.name, Path: e.path, LastSync: e.db.LastSuccessfulSyncAt()}
+	pos, err := e.db.Pos()
+	if err != nil {
+		s.Err = err.Error()
+	} else {
+		s.LocalTXID = uint64(pos.TXID)
+	}
+	if e.db.Replica != nil {
+		s.ReplicaTXID = uint64(e.db.Replica.Pos().TXID)
+	}
+	s.InSync = err == nil && s.LocalTXID > 0 && s.LocalTXID == s.ReplicaTXID
+	if le, ok := r.sink.lastError(filepath.Base(e.path)); ok && s.Err == "" {
+		s.Err = le.text
+	}
+	return s
 }

@@ -197,17 +197,7 @@ func isUnique(err error) bool {
 // ended: status 'active' alone would let last season's members create
 // teams forever, since memberships are never expired in place.
 func (s *Service) CanCreate(ctx context.Context, sc *tenant.Scope, userID int64) (bool, error) {
-	rows, err := sc.Q().MembershipListByUser(ctx, orgdb.MembershipListByUserParams{UserID: userID, Limit: 20})
-	if err != nil {
-		return false, err
-	}
-	today := s.now().Format(settings.DateLayout)
-	for _, m := range rows {
-		if m.Status == membership.StatusActive && m.EndDate >= today {
-			return true, nil
-		}
-	}
-	return false, nil
+	return membership.HasActive(ctx, sc, userID, s.now().Format(settings.DateLayout))
 }
 
 // Create makes a team with u as its captain. The slug is derived from the

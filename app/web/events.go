@@ -100,7 +100,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	member, err := event.HasActiveMembership(c.UserContext(), sc, u.ID)
+	member, err := s.events.HasActiveMembership(c.UserContext(), sc, u.ID)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	member, err := event.HasActiveMembership(c.UserContext(), sc, u.ID)
+	member, err := s.events.HasActiveMembership(c.UserContext(), sc, u.ID)
 	if err != nil {
 		return err
 	}

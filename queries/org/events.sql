@@ -8,8 +8,7 @@ RETURNING *;
 SELECT * FROM events WHERE id = ?;
 
 -- name: EventListUpcoming :many
--- Events that have not ended, soonest first.
-SELECT * FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?;
-
--- name: EventListAll :many
-SELECT * FROM events ORDER BY starts_on DESC, id DESC LIMIT ?;
+-- Events that have not ended, soonest first, with the places taken.
+SELECT sqlc.embed(events),
+    (SELECT count(*) FROM event_registrations r WHERE r.event_id = events.id AND r.status != 'cancelled') AS taken
+FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?;

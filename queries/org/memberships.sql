@@ -8,8 +8,14 @@ RETURNING *;
 SELECT * FROM memberships WHERE id = ?;
 
 -- name: MembershipListByUser :many
--- A member's memberships, newest first.
-SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?;
+-- A member's memberships, newest first, each with its payment.
+SELECT sqlc.embed(memberships), payments.reference, payments.status AS payment_status, payments.method
+FROM memberships JOIN payments ON payments.membership_id = memberships.id
+WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT ?;
+
+-- name: MembershipHeldCount :one
+-- Memberships of a member that are active and not over on the given day.
+SELECT count(*) FROM memberships WHERE user_id = ? AND status = 'active' AND end_date >= ?;
 
 -- name: MembershipSetStatus :execrows
 UPDATE memberships SET status = sqlc.arg(new_status), activated_at = sqlc.narg(activated_at)

@@ -6,9 +6,6 @@ RETURNING *;
 -- name: PaymentGet :one
 SELECT * FROM payments WHERE id = ?;
 
--- name: PaymentForMembership :one
-SELECT * FROM payments WHERE membership_id = ? ORDER BY id DESC LIMIT 1;
-
 -- name: PaymentDecide :execrows
 -- Confirm or reject once: only a pending payment changes.
 UPDATE payments SET status = sqlc.arg(new_status), received_cents = sqlc.narg(received_cents),

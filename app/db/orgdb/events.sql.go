@@ -95,50 +95,10 @@ func (q *Queries) EventGet(ctx context.Context, id int64) (Event, error) {
 	return i, err
 }
 
-const eventListAll = `-- name: EventListAll :many
-SELECT id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at FROM events ORDER BY starts_on DESC, id DESC LIMIT ?
-`
-
-func (q *Queries) EventListAll(ctx context.Context, limit int64) ([]Event, error) {
-	rows, err := q.db.QueryContext(ctx, eventListAll, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []Event{}
-	for rows.Next() {
-		var i Event
-		if err := rows.Scan(
-			&i.ID,
-			&i.Name,
-			&i.Kind,
-			&i.StartsOn,
-			&i.EndsOn,
-			&i.Venue,
-			&i.RegistrationOpensAt,
-			&i.RegistrationClosesAt,
-			&i.Capacity,
-			&i.TeamFeeCents,
-			&i.IndividualFeeCents,
-			&i.Currency,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const eventListUpcoming = `-- name: EventListUpcoming :many
-SELECT id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?
+SELECT events.id, events.name, events.kind, events.starts_on, events.ends_on, events.venue, events.registration_opens_at, events.registration_closes_at, events.capacity, events.team_fee_cents, events.individual_fee_cents, events.currency, events.created_at, events.updated_at,
+    (SELECT count(*) FROM event_registrations r WHERE r.event_id = events.id AND r.status != 'cancelled') AS taken
+FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?
 `
 
 type EventListUpcomingParams struct {
@@ -146,31 +106,37 @@ type EventListUpcomingParams struct {
 	Limit  int64
 }
 
-// Events that have not ended, soonest first.
-func (q *Queries) EventListUpcoming(ctx context.Context, arg EventListUpcomingParams) ([]Event, error) {
+type EventListUpcomingRow struct {
+	Event Event
+	Taken int64
+}
+
+// Events that have not ended, soonest first, with the places taken.
+func (q *Queries) EventListUpcoming(ctx context.Context, arg EventListUpcomingParams) ([]EventListUpcomingRow, error) {
 	rows, err := q.db.QueryContext(ctx, eventListUpcoming, arg.EndsOn, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Event{}
+	items := []EventListUpcomingRow{}
 	for rows.Next() {
-		var i Event
+		var i EventListUpcomingRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.Name,
-			&i.Kind,
-			&i.StartsOn,
-			&i.EndsOn,
-			&i.Venue,
-			&i.RegistrationOpensAt,
-			&i.RegistrationClosesAt,
-			&i.Capacity,
-			&i.TeamFeeCents,
-			&i.IndividualFeeCents,
-			&i.Currency,
-			&i.CreatedAt,
-			&i.UpdatedAt,
+			&i.Event.ID,
+			&i.Event.Name,
+			&i.Event.Kind,
+			&i.Event.StartsOn,
+			&i.Event.EndsOn,
+			&i.Event.Venue,
+			&i.Event.RegistrationOpensAt,
+			&i.Event.RegistrationClosesAt,
+			&i.Event.Capacity,
+			&i.Event.TeamFeeCents,
+			&i.Event.IndividualFeeCents,
+			&i.Event.Currency,
+			&i.Event.CreatedAt,
+			&i.Event.UpdatedAt,
+			&i.Taken,
 		); err != nil {
 			return nil, err
 		}

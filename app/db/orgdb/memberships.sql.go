@@ -100,8 +100,27 @@ func (q *Queries) MembershipGet(ctx context.Context, id int64) (Membership, erro
 	return i, err
 }
 
+const membershipHeldCount = `-- name: MembershipHeldCount :one
+SELECT count(*) FROM memberships WHERE user_id = ? AND status = 'active' AND end_date >= ?
+`
+
+type MembershipHeldCountParams struct {
+	UserID  int64
+	EndDate string
+}
+
+// Memberships of a member that are active and not over on the given day.
+func (q *Queries) MembershipHeldCount(ctx context.Context, arg MembershipHeldCountParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, membershipHeldCount, arg.UserID, arg.EndDate)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const membershipListByUser = `-- name: MembershipListByUser :many
-SELECT id, user_id, membership_type_id, type_name, season_name, start_date, end_date, price_cents, currency, status, waiver_accepted_at, created_at, activated_at FROM memberships WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?
+SELECT memberships.id, memberships.user_id, memberships.membership_type_id, memberships.type_name, memberships.season_name, memberships.start_date, memberships.end_date, memberships.price_cents, memberships.currency, memberships.status, memberships.waiver_accepted_at, memberships.created_at, memberships.activated_at, payments.reference, payments.status AS payment_status, payments.method
+FROM memberships JOIN payments ON payments.membership_id = memberships.id
+WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT ?
 `
 
 type MembershipListByUserParams struct {
@@ -109,30 +128,40 @@ type MembershipListByUserParams struct {
 	Limit  int64
 }
 
-// A member's memberships, newest first.
-func (q *Queries) MembershipListByUser(ctx context.Context, arg MembershipListByUserParams) ([]Membership, error) {
+type MembershipListByUserRow struct {
+	Membership    Membership
+	Reference     string
+	PaymentStatus string
+	Method        string
+}
+
+// A member's memberships, newest first, each with its payment.
+func (q *Queries) MembershipListByUser(ctx context.Context, arg MembershipListByUserParams) ([]MembershipListByUserRow, error) {
 	rows, err := q.db.QueryContext(ctx, membershipListByUser, arg.UserID, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Membership{}
+	items := []MembershipListByUserRow{}
 	for rows.Next() {
-		var i Membership
+		var i MembershipListByUserRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.UserID,
-			&i.MembershipTypeID,
-			&i.TypeName,
-			&i.SeasonName,
-			&i.StartDate,
-			&i.EndDate,
-			&i.PriceCents,
-			&i.Currency,
-			&i.Status,
-			&i.WaiverAcceptedAt,
-			&i.CreatedAt,
-			&i.ActivatedAt,
+			&i.Membership.ID,
+			&i.Membership.UserID,
+			&i.Membership.MembershipTypeID,
+			&i.Membership.TypeName,
+			&i.Membership.SeasonName,
+			&i.Membership.StartDate,
+			&i.Membership.EndDate,
+			&i.Membership.PriceCents,
+			&i.Membership.Currency,
+			&i.Membership.Status,
+			&i.Membership.WaiverAcceptedAt,
+			&i.Membership.CreatedAt,
+			&i.Membership.ActivatedAt,
+			&i.Reference,
+			&i.PaymentStatus,
+			&i.Method,
 		); err != nil {
 			return nil, err
 		}

@@ -88,31 +88,6 @@ func (q *Queries) PaymentDecide(ctx context.Context, arg PaymentDecideParams) (i
 	return result.RowsAffected()
 }
 
-const paymentForMembership = `-- name: PaymentForMembership :one
-SELECT id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by FROM payments WHERE membership_id = ? ORDER BY id DESC LIMIT 1
-`
-
-func (q *Queries) PaymentForMembership(ctx context.Context, membershipID int64) (Payment, error) {
-	row := q.db.QueryRowContext(ctx, paymentForMembership, membershipID)
-	var i Payment
-	err := row.Scan(
-		&i.ID,
-		&i.MembershipID,
-		&i.AmountCents,
-		&i.Currency,
-		&i.Method,
-		&i.Status,
-		&i.Reference,
-		&i.ReceivedCents,
-		&i.Note,
-		&i.CreatedAt,
-		&i.DecidedAt,
-		&i.DecidedByID,
-		&i.DecidedBy,
-	)
-	return i, err
-}
-
 const paymentGet = `-- name: PaymentGet :one
 SELECT id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by FROM payments WHERE id = ?
 `
