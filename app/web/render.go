@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 
@@ -115,14 +116,24 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, view any) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
+// execute runs one template of the set the engine loaded. The engine's own
+// Render executes a copy of the template with its functions reset on every
+// call, which re-escapes the template each time and races with concurrent
+// requests; the loaded set itself is safe for concurrent use and escapes
+// once.
+func (s *Server) execute(w io.Writer, name string, data any) error {
+	t := s.views.Templates.Lookup(name)
+	if t == nil {
+		return fmt.Errorf("template %s does not exist", name)
+	}
+	return t.Execute(w, data)
+}
+
 // renderHTML renders a partial, or a page inside the layout. The layout is
-// rendered as a template of its own with the page's HTML as data, rather
-// than through the engine's layout support, which sets the layout's
-// "embed" function on the shared template at every render (a data race
-// between concurrent requests).
+// a template of its own with the page's HTML as data.
 func (s *Server) renderHTML(name string, view any) (*bytes.Buffer, error) {
 	var body bytes.Buffer
-	if err := s.views.Render(&body, name, view); err != nil {
+	if err := s.execute(&body, name, view); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	if isPartial(name) {
@@ -133,7 +144,7 @@ func (s *Server) renderHTML(name string, view any) (*bytes.Buffer, error) {
 		return nil, fmt.Errorf("render %s: %T does not embed page", name, view)
 	}
 	var out bytes.Buffer
-	if err := s.views.Render(&out, layout, layoutView{page: p.layoutPage(), Content: template.HTML(body.String())}); err != nil {
+	if err := s.execute(&out, layout, layoutView{page: p.layoutPage(), Content: template.HTML(body.String())}); err != nil {
 		return nil, fmt.Errorf("render %s in %s: %w", name, layout, err)
 	}
 	return &out, nil
