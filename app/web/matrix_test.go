@@ -21,6 +21,7 @@ const (
 	toLogin   outcome = "login"     // redirected to the host's sign-in page
 	forbidden outcome = "forbidden" // 403
 	notFound  outcome = "notfound"  // 404
+	crashed   outcome = "crashed"   // any 5xx: never an expected outcome
 )
 
 // persona is who makes a request in the matrix.
@@ -257,8 +258,13 @@ func (w *world) as(p persona, host string) *browser {
 	return br
 }
 
+// outcomeOf classifies a response. A 5xx is its own outcome, not
+// "allowed": a protected route that crashes did not prove it checks access,
+// and no row of the matrix expects a crash.
 func outcomeOf(res *http.Response) outcome {
 	switch {
+	case res.StatusCode >= 500:
+		return crashed
 	case res.StatusCode == http.StatusForbidden:
 		return forbidden
 	case res.StatusCode == http.StatusNotFound:
