@@ -176,7 +176,7 @@ func (s *Service) SignUp(ctx context.Context, sc *tenant.Scope, name, email, pas
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := hashPassword(password)
+	hash, err := hashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}

@@ -200,7 +200,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, sc *tenant.Scope, token,
 		if err := f.Err(); err != nil {
 			return err
 		}
-		hash, err := hashPassword(password)
+		hash, err := hashPassword(ctx, password)
 		if err != nil {
 			return err
 		}

@@ -32,15 +32,19 @@ func (s *Service) ChangePassword(ctx context.Context, sc *tenant.Scope, u User, 
 	if err != nil {
 		return "", err
 	}
+	ok, err := auth.CheckPassword(ctx, r.PasswordHash, current)
+	if err != nil {
+		return "", err
+	}
 	f := apperr.Fields{}
-	if !auth.CheckPassword(r.PasswordHash, current) {
+	if !ok {
 		f["current_password"] = msgCurrentPassword
 	}
 	checkPassword(f, "new_password", next, r.Email)
 	if err := f.Err(); err != nil {
 		return "", err
 	}
-	hash, err := hashPassword(next)
+	hash, err := hashPassword(ctx, next)
 	if err != nil {
 		return "", err
 	}

@@ -94,7 +94,7 @@ func (s *Service) ResetPassword(ctx context.Context, sc *tenant.Scope, token, pa
 		if n != 1 || ur.Status != string(StatusActive) {
 			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
 		}
-		hash, err := hashPassword(password)
+		hash, err := hashPassword(ctx, password)
 		if err != nil {
 			return err
 		}

@@ -46,18 +46,30 @@ func (s *Service) SignIn(ctx context.Context, sc *tenant.Scope, email, password 
 	email, _ = NormalizeEmail(email)
 	r, err := sc.Q().UserByEmail(ctx, email)
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.SpendPasswordTime(password)
+		if err := auth.SpendPasswordTime(ctx, password); err != nil {
+			return User{}, "", err
+		}
 		return User{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
 	}
 	if err != nil {
 		return User{}, "", err
 	}
-	if !auth.CheckPassword(r.PasswordHash, password) {
+	ok, err := auth.CheckPassword(ctx, r.PasswordHash, password)
+	if err != nil {
+		return User{}, "", err
+	}
+	if !ok {
 		return User{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
 	}
 	u := userFrom(r)
 	if u.Status != StatusActive {
 		return User{}, "", apperr.Errorf(apperr.Forbidden, msgDisabled)
+	}
+	// An upgraded hash is computed before the transaction, so that waiting
+	// for the hashing gate never holds the organization's write lock.
+	var rehash string
+	if auth.NeedsRehash(r.PasswordHash) {
+		rehash, _ = hashPassword(ctx, password) // best effort: the next sign-in tries again
 	}
 	var token string
 	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
@@ -65,11 +77,9 @@ func (s *Service) SignIn(ctx context.Context, sc *tenant.Scope, email, password 
 		if err := q.UserTouchLogin(ctx, orgdb.UserTouchLoginParams{LastLoginAt: sql.NullTime{Time: now, Valid: true}, ID: u.ID}); err != nil {
 			return err
 		}
-		if auth.NeedsRehash(r.PasswordHash) {
-			if h, err := hashPassword(password); err == nil {
-				if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: h, UpdatedAt: now, ID: u.ID}); err != nil {
-					return err
-				}
+		if rehash != "" {
+			if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: rehash, UpdatedAt: now, ID: u.ID}); err != nil {
+				return err
 			}
 		}
 		token, err = s.startSession(ctx, q, u.ID, cl)

@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the person who caused it.
@@ -20,6 +21,7 @@ const (
 	Unauthorized Code = "unauthorized" // 401: sign in first
 	Forbidden    Code = "forbidden"    // 403
 	Conflict     Code = "conflict"     // 409: someone else changed it first
+	TooMany      Code = "too_many"     // 429: slow down; RetryAfter says for how long
 	Unavailable  Code = "unavailable"  // 503: try again shortly (maintenance)
 	Internal     Code = "internal"     // 500: our fault; details only in the log
 )
@@ -31,6 +33,9 @@ type Error struct {
 	// Fields holds per-field messages of an Invalid error (form field name
 	// -> message), so a form can show every problem next to its field.
 	Fields map[string]string
+	// RetryAfter, on TooMany and Unavailable errors, is when trying again
+	// makes sense; the web layer sends it as the Retry-After header.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -58,6 +63,16 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. Please try again; if it keeps happening, contact support."
+}
+
+// RetryAfterOf returns the RetryAfter of the first *Error in err's chain,
+// or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // Fields collects validation messages by form field while a form is checked.

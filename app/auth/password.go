@@ -1,8 +1,10 @@
 // Package auth holds the primitives accounts are built on: password hashing
-// with argon2id, and random tokens that are stored only as hashes.
+// with argon2id (bounded by a gate, see Gate), and random tokens that are
+// stored only as hashes.
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -32,9 +34,17 @@ type Params struct {
 var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 // HashPassword returns an encoded argon2id hash of password
-// ($argon2id$v=19$m=...,t=...,p=...$salt$key).
-func HashPassword(password string) (string, error) {
-	return hashWith(DefaultParams, password)
+// ($argon2id$v=19$m=...,t=...,p=...$salt$key). It waits for a slot of the
+// hashing gate and fails with ErrBusy if none comes in time.
+func HashPassword(ctx context.Context, password string) (string, error) {
+	var (
+		h   string
+		err error
+	)
+	if gerr := gated(ctx, func() { h, err = hashWith(DefaultParams, password) }); gerr != nil {
+		return "", gerr
+	}
+	return h, err
 }
 
 func hashWith(p Params, password string) (string, error) {
@@ -78,23 +88,34 @@ func decode(encoded string) (Params, []byte, []byte, error) {
 }
 
 // CheckPassword reports whether password matches the encoded hash, in
-// constant time with respect to the key.
-func CheckPassword(encoded, password string) bool {
+// constant time with respect to the key. Like HashPassword it runs in a
+// slot of the hashing gate, and fails with ErrBusy if none comes in time.
+// A malformed hash is no match.
+func CheckPassword(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decode(encoded)
 	if err != nil {
-		return false
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
-	return subtle.ConstantTimeCompare(got, key) == 1
+	var got []byte
+	if err := gated(ctx, func() { got = argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }); err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
 // dummyHash is verified against when an account does not exist, so that a
 // sign-in for an unknown email costs the same time as a wrong password and
-// response times do not reveal which emails have accounts.
-var dummyHash, _ = HashPassword("not a real password, only spends time")
+// response times do not reveal which emails have accounts. Checking
+// against it goes through the same gate, so under load an unknown email
+// gets the same ErrBusy as a known one.
+var dummyHash, _ = hashWith(DefaultParams, "not a real password, only spends time")
 
-// SpendPasswordTime does the work of one CheckPassword and discards it.
-func SpendPasswordTime(password string) { CheckPassword(dummyHash, password) }
+// SpendPasswordTime does the work of one CheckPassword and discards the
+// result; its only error is ErrBusy.
+func SpendPasswordTime(ctx context.Context, password string) error {
+	_, err := CheckPassword(ctx, dummyHash, password)
+	return err
+}
 
 // NeedsRehash reports whether encoded was made with weaker parameters than
 // DefaultParams.

@@ -66,7 +66,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 	if len(types) == 0 {
 		return Figures{}, fmt.Errorf("the organization has no active membership type: add one in the settings first")
 	}
-	hash, err := auth.HashPassword(Password)
+	hash, err := auth.HashPassword(ctx, Password)
 	if err != nil {
 		return Figures{}, err
 	}

@@ -50,7 +50,7 @@ func (s *Service) Create(ctx context.Context, email, name, password string) (Adm
 	if len(password) < 12 {
 		return Admin{}, apperr.Errorf(apperr.Invalid, "A super-admin password must have at least 12 characters.")
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := auth.HashPassword(ctx, password)
 	if err != nil {
 		return Admin{}, err
 	}
@@ -72,13 +72,19 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent str
 	email = strings.ToLower(strings.TrimSpace(email))
 	r, err := platformdb.New(s.DB.R).SuperAdminByEmail(ctx, email)
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.SpendPasswordTime(password)
+		if err := auth.SpendPasswordTime(ctx, password); err != nil {
+			return Admin{}, "", err
+		}
 		return Admin{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
 	}
 	if err != nil {
 		return Admin{}, "", err
 	}
-	if !auth.CheckPassword(r.PasswordHash, password) || r.Status != "active" {
+	ok, err := auth.CheckPassword(ctx, r.PasswordHash, password)
+	if err != nil {
+		return Admin{}, "", err
+	}
+	if !ok || r.Status != "active" {
 		return Admin{}, "", apperr.Errorf(apperr.Unauthorized, msgSignInFailed)
 	}
 	token, hash, err := auth.NewToken()

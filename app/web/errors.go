@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +21,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.Forbidden:    http.StatusForbidden,
 	apperr.Conflict:     http.StatusConflict,
+	apperr.TooMany:      http.StatusTooManyRequests,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,
 }
@@ -87,7 +90,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			slog.String("path", c.Path()),
 			slog.Any("err", err))
 	}
-	if status == http.StatusServiceUnavailable {
+	if ra := apperr.RetryAfterOf(err); ra > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(ra.Seconds()))))
+	} else if status == http.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "30")
 	}
 	heading := headings[status]
