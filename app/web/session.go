@@ -222,11 +222,50 @@ func redirect(c *fiber.Ctx, path string) error {
 	return c.Redirect(path, fiber.StatusSeeOther)
 }
 
-// safeNext returns next if it is a local path, else fallback, so the login
-// form cannot be used to send people to another site.
+// safeNext returns next if it is a plain local path, else fallback, so the
+// sign-in forms cannot be used to send people to another site.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !localPath(next) {
 		return fallback
 	}
 	return next
+}
+
+// localPath reports whether p is a plain path on this host: one "/", then
+// printable ASCII with no backslash, no percent-encoded slash, backslash or
+// control character, and no empty or dot segment in the path. Browsers
+// repair what they are given in a Location (they drop tabs and newlines,
+// read "\" as "/", and "/\t/evil.com" or "/.//evil.com" end up as
+// "//evil.com", another host), so anything unusual is refused, not cleaned.
+func localPath(p string) bool {
+	if len(p) == 0 || p[0] != '/' || len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	for i := 0; i+3 <= len(p); i++ {
+		if p[i] != '%' {
+			continue
+		}
+		// an encoded slash, backslash or control character
+		switch h := strings.ToLower(p[i+1 : i+3]); {
+		case h == "2f", h == "5c", h == "7f", h[0] == '0', h[0] == '1':
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
+	for i, seg := range segs {
+		seg = strings.ReplaceAll(strings.ToLower(seg), "%2e", ".")
+		if seg == "." || seg == ".." || seg == "" && i < len(segs)-1 {
+			return false
+		}
+	}
+	return true
 }
