@@ -35,6 +35,9 @@ commands:
                                 (in place, through the running server if there is one)
   restore --list --org S        show what the replica holds for an organization
   replicas status               replication state of every database
+  integrity check [--all | --org S]
+                                PRAGMA quick_check on the platform and every organization
+                                database (read-only, safe next to a running server)
 
 Run "sportsapp <command> -h" for a command's flags. Every flag can also be set
 with the SPORTSAPP_* environment variable named in its help.
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRestore(ctx, args, stdout, stderr)
 	case "replicas":
 		err = cmdReplicas(ctx, args, stdout, stderr)
+	case "integrity":
+		err = cmdIntegrity(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

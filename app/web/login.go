@@ -24,13 +24,17 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 }
 
 // handleLogin signs a member in. Failures re-render the form with one
-// message for every kind of wrong credentials (no user enumeration).
+// message for every kind of wrong credentials (no user enumeration); an
+// email with too many attempts is refused before its password is checked.
 func (s *Server) handleLogin(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
 	}
 	email, next := c.FormValue("email"), safeNext(c.FormValue("next"), "/")
+	if err := s.checkSignIn(c, email); err != nil {
+		return err
+	}
 	u, token, err := s.accounts.SignIn(c.UserContext(), sc, email, c.FormValue("password"), client(c))
 	if code := apperr.CodeOf(err); code == apperr.Unauthorized || code == apperr.Forbidden {
 		return s.render(c, fiber.StatusUnauthorized, "auth/login", loginView{
@@ -40,6 +44,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.signInSucceeded(c, email)
 	if old := s.cookie(c, auth.SessionCookie); old != "" {
 		_ = s.accounts.SignOut(c.UserContext(), sc, old)
 	}
@@ -167,6 +172,7 @@ func (s *Server) handleReset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.signInSucceeded(c, u.Email) // the reset link proved the email is theirs
 	session, err := s.accounts.StartSession(c.UserContext(), sc, u.ID, client(c))
 	if err != nil {
 		return err

@@ -15,9 +15,13 @@ func (s *Server) handlePlatformLoginForm(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "auth/login", loginView{page: s.pageFor(c, "Operator sign-in"), Next: safeNext(c.Query("next"), "")})
 }
 
-// handlePlatformLogin signs a super-admin in on the platform host.
+// handlePlatformLogin signs a super-admin in on the platform host, with
+// the same per-account throttle as members.
 func (s *Server) handlePlatformLogin(c *fiber.Ctx) error {
 	email, next := c.FormValue("email"), safeNext(c.FormValue("next"), "/console")
+	if err := s.checkSignIn(c, email); err != nil {
+		return err
+	}
 	_, token, err := s.super.SignIn(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
 	if apperr.CodeOf(err) == apperr.Unauthorized {
 		return s.render(c, fiber.StatusUnauthorized, "auth/login", loginView{
@@ -27,6 +31,7 @@ func (s *Server) handlePlatformLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.signInSucceeded(c, email)
 	if old := s.cookie(c, auth.PlatformSessionCookie); old != "" {
 		_ = s.super.SignOut(c.UserContext(), old)
 	}

@@ -30,7 +30,7 @@ type route struct {
 	path   string
 	host   tenant.HostKind // which host serves it: an org's or the platform's
 	access access
-	limit  bool // rate-limited per org and client (sign-in, reset, sign-up)
+	limit  bool // rate-limited per org, route and client (sign-in, reset, sign-up)
 	handle fiber.Handler
 }
 
@@ -144,7 +144,6 @@ func (s *Server) mount(table []route) {
 		handlers[k][r.host] = s.authorize(r.access, r.handle)
 		limited[k] = limited[k] || r.limit
 	}
-	limit := s.rateLimit()
 	for _, k := range order {
 		byHost := handlers[k]
 		stack := []fiber.Handler{func(c *fiber.Ctx) error {
@@ -156,7 +155,7 @@ func (s *Server) mount(table []route) {
 			return h(c)
 		}}
 		if limited[k] {
-			stack = append([]fiber.Handler{limit}, stack...)
+			stack = append([]fiber.Handler{s.rateLimit(k.path)}, stack...)
 		}
 		if k.method == fiber.MethodGet {
 			s.app.Get(k.path, stack...) // also answers HEAD

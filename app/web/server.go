@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/auth"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
@@ -44,6 +45,8 @@ type Server struct {
 	secure         bool
 	mailConfigured bool
 	limitMax       int
+	limits         *boundedStore  // the rate limiter's per-client counters
+	signins        *auth.Throttle // failed sign-ins per account
 	now            func() time.Time
 }
 
@@ -66,7 +69,8 @@ type Deps struct {
 	// screens then show invitation links once so they can be passed on.
 	MailConfigured bool
 	// LoginAttempts is how many sign-in, sign-up and reset requests one
-	// client may make per organization and minute (default 10).
+	// client address may make per organization, route and minute (default
+	// 10). Sign-ins are also limited per account, from any address.
 	LoginAttempts int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -101,6 +105,8 @@ func New(d Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.limits = newBoundedStore(limiterKeys)
+	s.signins = auth.NewThrottle(signInAttempts, signInWindow, signInLockout, signInKeys, s.now)
 	s.app = fiber.New(fiber.Config{
 		// Immutable: Fiber's strings (Host, headers, form values) otherwise
 		// point into buffers reused by the next request. A Host kept as a

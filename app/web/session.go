@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
@@ -177,20 +176,6 @@ func client(c *fiber.Ctx) account.Client {
 func actor(c *fiber.Ctx) account.Actor {
 	u, _ := currentUser(c)
 	return account.ActorFor(u, c.IP())
-}
-
-// errTooMany is the answer to too many sign-in or reset attempts.
-var errTooMany = fiber.NewError(fiber.StatusTooManyRequests, "Too many attempts. Please wait a minute and try again.")
-
-// rateLimit limits attempts per organization (host) and client address:
-// 10 a minute, enough for a person, too few for guessing passwords.
-func (s *Server) rateLimit() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          s.limitMax,
-		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.Hostname() + "|" + c.IP() + "|" + c.Path() },
-		LimitReached: func(c *fiber.Ctx) error { return errTooMany },
-	})
 }
 
 // flash sets a one-time message shown on the next page.
