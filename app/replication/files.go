@@ -1,34 +1,38 @@
 package replication
 
 import (
-	"bytes"
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/benbjohnson/litestream"
-)
 
-// sqliteHeader starts every SQLite database file.
-var sqliteHeader = []byte("SQLite format 3\x00")
+	"sportsapp/app/sqlite"
+)
 
 // checkDatabaseFile refuses paths that are not SQLite databases, so a
 // wrong path fails in Add instead of replicating nothing forever
 // (Litestream silently waits for a missing file to appear).
-func checkDatabaseFile(path string) error {
-	f, err := os.Open(path)
+//
+// It must never open the file with a plain descriptor: this process has the
+// database open through SQLite, and on Linux closing any descriptor of a
+// file drops every POSIX lock the process holds on it. A server without its
+// locks lets another process (sqlite3, a backup script, this app's CLI)
+// believe it is the last connection, checkpoint and delete the WAL under the
+// server - the corruption of issue 10. So the file is checked with Stat, and
+// its header is read through SQLite, whose unix VFS shares one lock table
+// per inode across the process and defers closing descriptors while locks
+// are held.
+func checkDatabaseFile(ctx context.Context, path string) error {
+	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("replicate %s: the database file does not exist", path)
 		}
 		return fmt.Errorf("replicate %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("replicate %s: not a regular file", path)
@@ -36,9 +40,14 @@ func checkDatabaseFile(path string) error {
 	if fi.Size() == 0 {
 		return nil // a database SQLite has created but not written yet
 	}
-	buf := make([]byte, len(sqliteHeader))
-	if _, err := io.ReadFull(f, buf); err != nil || !bytes.Equal(buf, sqliteHeader) {
-		return fmt.Errorf("replicate %s: not an SQLite database", path)
+	db, err := sql.Open("sqlite", sqlite.InspectDSN(path))
+	if err != nil {
+		return fmt.Errorf("replicate %s: %w", path, err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&v); err != nil {
+		return fmt.Errorf("replicate %s: not an SQLite database (%v)", path, err)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ const (
 // machine) and no AWS_CA_BUNDLE, which would make every S3 call fail
 // (see CheckEnvironment).
 func TestMain(m *testing.M) {
+	if path := os.Getenv(childReaderEnv); path != "" {
+		os.Exit(outsideReader(path))
+	}
 	for _, k := range []string{"AWS_CA_BUNDLE", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION", "LITESTREAM_S3_ENDPOINT"} {
 		os.Unsetenv(k)
 	}

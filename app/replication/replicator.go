@@ -99,7 +99,7 @@ func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDatabaseFile(path); err != nil {
+	if err := checkDatabaseFile(ctx, path); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
