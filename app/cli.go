@@ -16,7 +16,6 @@ import (
 	"sportsapp/app/apperr"
 	"sportsapp/app/demo"
 	"sportsapp/app/onboarding"
-	"sportsapp/app/sqlite"
 	"sportsapp/app/tenant"
 )
 
@@ -37,16 +36,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
-}
-
-// platform opens the platform database (creating and migrating it if
-// needed) and the registry on it.
-func platform(ctx context.Context, cfg *config) (*sqlite.DB, *tenant.Registry, error) {
-	db, err := tenant.OpenPlatform(ctx, cfg.DataDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	return db, tenant.NewRegistry(db, cfg.DataDir), nil
 }
 
 // migrateFleet migrates every organization database, logging each one that
@@ -104,10 +93,11 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		name := fs.String("name", "", "the organization's display name")
 		adminEmail := fs.String("admin-email", "", "invite this person as the first admin (as the console's wizard does)")
 		adminName := fs.String("admin-name", "", "the first admin's name")
+		cfg.newPlatformFlag(fs)
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		a, err := open(ctx, &cfg, stderr)
+		a, err := open(ctx, &cfg, stderr, true)
 		if err != nil {
 			return err
 		}
@@ -145,7 +135,7 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		a, err := open(ctx, &cfg, stderr)
+		a, err := open(ctx, &cfg, stderr, false)
 		if err != nil {
 			return err
 		}

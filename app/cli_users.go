@@ -32,7 +32,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	a, err := open(ctx, &cfg, stderr)
+	a, err := open(ctx, &cfg, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -68,6 +68,7 @@ func cmdSuperadmin(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	email := fs.String("email", "", "the super-admin's email")
 	name := fs.String("name", "", "the super-admin's name")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	cfg.newPlatformFlag(fs)
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func cmdSuperadmin(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	} else {
 		password = rand.Text()
 	}
-	a, err := open(ctx, &cfg, stderr)
+	a, err := open(ctx, &cfg, stderr, true)
 	if err != nil {
 		return err
 	}

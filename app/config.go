@@ -35,6 +35,10 @@ type config struct {
 	SyncInterval    time.Duration
 	OpsAddr         string
 	TrustedProxies  string
+	// NewPlatform lets a command create a new platform on a data directory
+	// without one even when the replica cannot be checked for an existing
+	// platform (never when it holds one).
+	NewPlatform bool
 }
 
 // env returns the environment variable name, or def when it is unset.
@@ -81,6 +85,12 @@ func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("SPORTSAPP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of the TLS proxy whose X-Forwarded-For/-Proto are believed (SPORTSAPP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
+}
+
+// newPlatformFlag registers --new-platform on the commands that may create
+// the platform database.
+func (c *config) newPlatformFlag(fs *flag.FlagSet) {
+	fs.BoolVar(&c.NewPlatform, "new-platform", false, "on a data directory without a platform database, create a new platform even if the replica cannot be checked for an existing one (a replica that holds one is never written over)")
 }
 
 // logger builds the structured logger the configuration asks for.

@@ -20,7 +20,8 @@ import (
 
 // cmdServe: sportsapp [serve]. It takes the data directory's lock, migrates
 // the platform and every org database (requests never migrate), seeds
-// Quadball Canada into an empty platform, starts replicating every
+// Quadball Canada into a new platform (never created while the replica
+// holds one: see newPlatform), starts replicating every
 // database, serves HTTP and the loopback control endpoint, and on
 // SIGINT/SIGTERM finishes the requests under way, ships the last changes to
 // the replica, sends queued mail and closes every database.
@@ -30,6 +31,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	cfg.flags(fs)
 	cfg.serveFlags(fs)
+	cfg.newPlatformFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", cfg.DataDir, err)
 	}
 	defer unlock()
-	a, err := open(ctx, &cfg, stderr)
+	a, err := open(ctx, &cfg, stderr, true)
 	if err != nil {
 		return err
 	}

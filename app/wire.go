@@ -31,8 +31,10 @@ type application struct {
 }
 
 // open builds the application from cfg: the logger, the platform database
-// (migrated), the registry, mail and the account services.
-func open(ctx context.Context, cfg *config, stderr io.Writer) (*application, error) {
+// (migrated), the registry, mail and the account services. Only a command
+// meant to create a platform passes create (see newPlatform); the others
+// fail on a data directory without one and leave it untouched.
+func open(ctx context.Context, cfg *config, stderr io.Writer, create bool) (*application, error) {
 	log, err := cfg.logger(stderr)
 	if err != nil {
 		return nil, err
@@ -45,7 +47,13 @@ func open(ctx context.Context, cfg *config, stderr io.Writer) (*application, err
 	if err != nil {
 		return nil, err
 	}
-	db, reg, err := platform(ctx, cfg)
+	var db *sqlite.DB
+	var reg *tenant.Registry
+	if create {
+		db, reg, err = newPlatform(ctx, cfg, log)
+	} else {
+		db, reg, err = platform(ctx, cfg)
+	}
 	if err != nil {
 		return nil, err
 	}

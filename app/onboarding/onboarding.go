@@ -45,6 +45,10 @@ type ReplicaState struct {
 // replica URL's prefix: derived from its immutable id, never its slug.
 func ReplicaName(org tenant.Org) string { return "orgs/" + org.ID }
 
+// PlatformReplica is where the platform database replicates, under the
+// replica URL's prefix.
+const PlatformReplica = "platform"
+
 // Request is everything the wizard collects.
 type Request struct {
 	Name       string

@@ -24,7 +24,7 @@ const (
 
 // ErrLocked means another process (a running server, or a restore) holds
 // the data directory.
-var ErrLocked = errors.New("the data directory is in use by a running sportsapp server")
+var ErrLocked = errors.New("the data directory is in use by another sportsapp process (a running server, or a restore)")
 
 // Lock takes the data directory's exclusive lock without waiting. The lock
 // is released by calling the returned function, or when the process ends

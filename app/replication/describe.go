@@ -166,3 +166,39 @@ func addFile(info *Info, l *LevelInfo, f FileInfo) {
 		}
 	}
 }
+
+// HasBackup reports whether the replica holds anything under name. It
+// stops at the first file it finds and reads no object (one listing per
+// level at most), so a command can afford it before it creates a database
+// that would replicate under name: a new database replicated over an
+// existing replica would continue, and so bury, that replica's history.
+// An error means the replica could not be listed (wrong URL, credentials,
+// network): the answer is unknown, not "no".
+func HasBackup(ctx context.Context, cfg Config, name string) (bool, error) {
+	target, err := ParseTarget(cfg.URL)
+	if err != nil {
+		return false, err
+	}
+	client, err := target.client(name)
+	if err != nil {
+		return false, err
+	}
+	for level := 0; level <= litestream.SnapshotLevel; level++ {
+		itr, err := client.LTXFiles(ctx, level, 0, false)
+		if err != nil {
+			return false, fmt.Errorf("list %s level %d: %w", target.URL(name), level, err)
+		}
+		found := itr.Next()
+		err = itr.Err()
+		if cerr := itr.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return false, fmt.Errorf("list %s level %d: %w", target.URL(name), level, err)
+		}
+		if found {
+			return true, nil
+		}
+	}
+	return false, nil
+}

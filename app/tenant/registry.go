@@ -89,6 +89,24 @@ func OpenPlatform(ctx context.Context, dataDir string) (*sqlite.DB, error) {
 	return db, nil
 }
 
+// OpenExistingPlatform opens the platform database of dataDir and brings it
+// to the latest migration, like OpenPlatform, but never creates anything:
+// without a platform database it fails with an error wrapping
+// sqlite.ErrNotExist. Commands that only read or change an existing
+// platform use it, so that running one on an empty data directory leaves
+// that directory empty for a restore.
+func OpenExistingPlatform(ctx context.Context, dataDir string) (*sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, filepath.Join(dataDir, PlatformFile), sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := PlatformMigrations.Up(ctx, db.W); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate platform database: %w", err)
+	}
+	return db, nil
+}
+
 // NewRegistry returns the registry stored in the platform database db, whose
 // organization files live under dataDir/orgs.
 func NewRegistry(db *sqlite.DB, dataDir string) *Registry {
