@@ -17,7 +17,8 @@ import (
 const usage = `usage: sportsapp [command] [flags]
 
 commands:
-  serve                         run the web server (the default)
+  serve                         run the web server (the default); on a data directory
+                                without a platform it refuses while the replica holds one
   migrate                       migrate the platform and every organization database
   org create --slug S --name N [--admin-email E [--admin-name A]]
                                 provision an organization (with an admin: exactly what
@@ -34,6 +35,10 @@ commands:
                                 restore an organization's database from the replica
                                 (in place, through the running server if there is one)
   restore --list --org S        show what the replica holds for an organization
+                                (--org platform: the platform database)
+  restore --all [--timestamp T] [--parallel N]
+                                restore the platform and every organization into an
+                                empty data directory (the server stopped)
   replicas status               replication state of every database
   integrity check [--all | --org S]
                                 PRAGMA quick_check on the platform and every organization
