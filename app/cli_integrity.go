@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -57,6 +58,9 @@ func cmdIntegrity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 
 	platformPath := filepath.Join(cfg.DataDir, tenant.PlatformFile)
+	if _, err := os.Stat(platformPath); errors.Is(err, os.ErrNotExist) {
+		return noPlatform(cfg.DataDir)
+	}
 	if *slug == "" {
 		err := sqlite.QuickCheck(ctx, platformPath)
 		report("platform", platformPath, err)

@@ -30,14 +30,20 @@ const replicaCheckTimeout = 30 * time.Second
 func platform(ctx context.Context, cfg *config) (*sqlite.DB, *tenant.Registry, error) {
 	db, err := tenant.OpenExistingPlatform(ctx, cfg.DataDir)
 	if errors.Is(err, sqlite.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%w: %s does not exist (nothing was created).\n"+
-			"Recover the platform from the replica with `sportsapp restore --all`, or start a new one with `sportsapp serve`",
-			errNoPlatform, filepath.Join(cfg.DataDir, tenant.PlatformFile))
+		return nil, nil, noPlatform(cfg.DataDir)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	return db, tenant.NewRegistry(db, cfg.DataDir), nil
+}
+
+// noPlatform is the answer of a command that needs a platform on a data
+// directory without one.
+func noPlatform(dataDir string) error {
+	return fmt.Errorf("%w: %s does not exist (nothing was created).\n"+
+		"Recover the platform from the replica with `sportsapp restore --all`, or start a new one with `sportsapp serve`",
+		errNoPlatform, filepath.Join(dataDir, tenant.PlatformFile))
 }
 
 // newPlatform opens the platform database for a command that may create
