@@ -36,9 +36,10 @@ const maxHostLen = 260
 
 // ParseHost splits a Host header value into what it names: the kind and, for
 // an org host, the slug. The port is ignored and letters are folded to lower
-// case. Anything that is not a plain ASCII host name (empty, unicode,
-// percent-encoded, "..", over-long labels) is ErrBadHost; a valid name that
-// is not <slug>.<base>, admin.<base> or <base> is ErrUnknownHost.
+// case. Anything that is not a plain ASCII host name with an optional port
+// of 1 to 65535 (empty, unicode, percent-encoded, userinfo, "..", over-long
+// labels, port 0 or 99999) is ErrBadHost; a valid name that is not
+// <slug>.<base>, admin.<base> or <base> is ErrUnknownHost.
 func ParseHost(host, base string) (HostKind, string, error) {
 	if host == "" || len(host) > maxHostLen {
 		return 0, "", ErrBadHost
@@ -74,11 +75,15 @@ func ParseHost(host, base string) (HostKind, string, error) {
 }
 
 // stripPort removes a trailing :port. IPv6 literals ([::1]:8080) come back
-// without brackets.
+// without brackets; brackets around anything else ("[localhost]") are
+// malformed.
 func stripPort(host string) (string, error) {
 	if strings.HasPrefix(host, "[") {
 		end := strings.IndexByte(host, ']')
 		if end < 0 {
+			return "", ErrBadHost
+		}
+		if lit := host[1:end]; net.ParseIP(lit) == nil || !strings.Contains(lit, ":") {
 			return "", ErrBadHost
 		}
 		if rest := host[end+1:]; rest != "" {
@@ -99,16 +104,20 @@ func stripPort(host string) (string, error) {
 	return host[:i], nil
 }
 
+// validPort accepts a TCP port number, 1 to 65535, in decimal digits only
+// (strconv alone would also take a sign).
 func validPort(p string) bool {
 	if p == "" || len(p) > 5 {
 		return false
 	}
+	n := 0
 	for _, c := range []byte(p) {
 		if c < '0' || c > '9' {
 			return false
 		}
+		n = n*10 + int(c-'0')
 	}
-	return true
+	return n >= 1 && n <= 65535
 }
 
 // validHostName accepts lowercase ASCII DNS names: labels of 1 to 63
