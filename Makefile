@@ -1,7 +1,7 @@
 # Pinned sqlc: `go run` builds it once (a few minutes) and caches it.
 SQLC := go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 
-.PHONY: help run test bench generate sqlc-diff check static
+.PHONY: help run test bench loadtest generate sqlc-diff check static
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -14,6 +14,9 @@ test: ## run the whole test suite (race detector on)
 
 bench: ## print the benchmark figures (cold open, warm request, migrate)
 	go test -run '^$$' -bench . -benchmem ./...
+
+loadtest: ## short load test (200 orgs, 2 runs of 3 s): one table of ratios to a bare Fiber server
+	go run ./app loadtest -orgs 200 -duration 3s -runs 2 -idle 5s -reuse
 
 generate: ## regenerate app/db/* from queries/ and schema/
 	$(SQLC) generate

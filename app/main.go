@@ -43,6 +43,9 @@ commands:
   integrity check [--all | --org S]
                                 PRAGMA quick_check on the platform and every organization
                                 database (read-only, safe next to a running server)
+  loadtest [-orgs N] [-duration D] [-runs R] [-only M,...] [-reuse]
+                                the load harness: N orgs, the server in process and a
+                                bare Fiber server, one table of ratios (development only)
 
 Run "sportsapp <command> -h" for a command's flags. Every flag can also be set
 with the SPORTSAPP_* environment variable named in its help.
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdReplicas(ctx, args, stdout, stderr)
 	case "integrity":
 		err = cmdIntegrity(ctx, args, stdout, stderr)
+	case "loadtest":
+		err = cmdLoadtest(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
