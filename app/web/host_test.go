@@ -40,6 +40,13 @@ func TestHostResolution(t *testing.T) {
 		{"québec.localhost", 400},
 		{strings.Repeat("a", 300) + ".localhost", 400},
 		{"bad_host.localhost", 400},
+		{"quadball-canada.localhost:1", 200},
+		{"quadball-canada.localhost:65535", 200},
+		{"quadball-canada.localhost:0", 400},
+		{"quadball-canada.localhost:65536", 400},
+		{"quadball-canada.localhost:99999", 400},
+		{"quadball-canada.localhost:http", 400},
+		{"[quadball-canada.localhost]:8080", 400},
 	}
 	for _, tt := range tests {
 		res := e.get(tt.host, "/")
@@ -59,6 +66,47 @@ func TestEmptyHostIsBadRequest(t *testing.T) {
 	res := rawGet(t, "127.0.0.1:"+port, "GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n")
 	if !strings.HasPrefix(res, "HTTP/1.1 400") {
 		t.Fatalf("empty Host: %q", firstLine(res))
+	}
+}
+
+// What fasthttp would quietly repair is refused, so that a proxy in front
+// and the app cannot read one request as two different hosts: a second
+// Host (fasthttp keeps the last; RFC 9112 wants a 400), userinfo (fasthttp
+// drops it), a bad port, and an absolute-form target naming another host.
+func TestAmbiguousHostIsBadRequest(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	e.org("quadball-canada", "Quadball Canada")
+	e.org("rugby-bc", "Rugby BC")
+	addr := "127.0.0.1:" + e.listen()
+	tests := []struct {
+		name, head string // request line and header fields
+		want       string
+	}{
+		{"one Host", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost", "200"},
+		{"two Hosts", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost\r\nHost: rugby-bc.localhost", "400"},
+		{"two equal Hosts", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost\r\nHost: quadball-canada.localhost", "400"},
+		{"two Hosts, other case", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost\r\nhOST: rugby-bc.localhost", "400"},
+		{"two Hosts apart", "GET / HTTP/1.1\r\nHost: rugby-bc.localhost\r\nAccept: */*\r\nHost: quadball-canada.localhost", "400"},
+		{"an empty second Host", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost\r\nHost: ", "400"},
+		{"no Host", "GET / HTTP/1.0", "400"},
+		{"userinfo", "GET / HTTP/1.1\r\nHost: evil.com@quadball-canada.localhost", "400"},
+		{"userinfo and password", "GET / HTTP/1.1\r\nHost: user:pw@quadball-canada.localhost:8080", "400"},
+		{"port 0", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost:0", "400"},
+		{"port 65536", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost:65536", "400"},
+		{"port 99999", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost:99999", "400"},
+		{"port not digits", "GET / HTTP/1.1\r\nHost: quadball-canada.localhost:8o8o", "400"},
+		{"absolute form, same host", "GET http://quadball-canada.localhost/ HTTP/1.1\r\nHost: quadball-canada.localhost", "200"},
+		{"absolute form, another host", "GET http://rugby-bc.localhost/ HTTP/1.1\r\nHost: quadball-canada.localhost", "400"},
+		{"absolute form with userinfo", "GET http://evil.com@quadball-canada.localhost/ HTTP/1.1\r\nHost: quadball-canada.localhost", "400"},
+	}
+	for _, tt := range tests {
+		res := rawGet(t, addr, tt.head+"\r\nConnection: close\r\n\r\n")
+		if got := firstLine(res); !strings.HasPrefix(got, "HTTP/1.1 "+tt.want) {
+			t.Errorf("%s: %q, want %s", tt.name, got, tt.want)
+		}
+		if tt.want == "200" && !strings.Contains(res, "<h1>Quadball Canada</h1>") {
+			t.Errorf("%s: not Quadball Canada's page", tt.name)
+		}
 	}
 }
 

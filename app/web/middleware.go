@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,7 +78,11 @@ func securityHeaders(c *fiber.Ctx) error {
 // default organization, and nothing here can create a file. The bare base
 // domain is sent on to the platform host.
 func (s *Server) resolveHost(c *fiber.Ctx) error {
-	t, err := s.resolver.Resolve(c.UserContext(), c.Hostname())
+	host, err := requestHost(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.resolver.Resolve(c.UserContext(), host)
 	if err != nil {
 		return err
 	}
@@ -110,4 +116,50 @@ func (s *Server) orgScope(c *fiber.Ctx) error {
 	defer h.Release()
 	c.SetUserContext(tenant.WithScope(c.UserContext(), tenant.NewScope(h)))
 	return c.Next()
+}
+
+// requestHost returns the host a request is for: its Host header or, from a
+// trusted proxy only, X-Forwarded-Host (Fiber believes no one else's, as
+// EnableTrustedProxyCheck is always on). It refuses (400) what a lenient
+// parser quietly repairs and a proxy in front may read otherwise, since
+// the two then route one request to different organizations: no Host or
+// more than one (RFC 9112, 3.2; fasthttp keeps the last), more than one
+// X-Forwarded-Host, userinfo in the Host or the target (fasthttp drops
+// "evil.com@"), and an absolute-form target naming another host than Host.
+// The result agrees with c.Hostname(), which the rest of the app reads.
+func requestHost(c *fiber.Ctx) (string, error) {
+	h := &c.Request().Header
+	if hostFields(h.RawHeaders()) != 1 {
+		return "", tenant.ErrBadHost
+	}
+	host := string(h.Host())
+	if c.IsProxyTrusted() {
+		switch fwd := h.PeekAll(fiber.HeaderXForwardedHost); {
+		case len(fwd) > 1 || len(fwd) == 1 && bytes.IndexByte(fwd[0], ',') >= 0:
+			return "", tenant.ErrBadHost
+		case len(fwd) == 1 && len(fwd[0]) > 0:
+			host = string(fwd[0])
+		}
+	}
+	if u := c.Request().URI(); len(u.Username()) > 0 || len(u.Password()) > 0 || !strings.EqualFold(host, c.Hostname()) {
+		return "", tenant.ErrBadHost
+	}
+	return host, nil
+}
+
+// hostFields counts the Host field lines of a raw request header block.
+func hostFields(raw []byte) int {
+	n := 0
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) > 4 && line[4] == ':' && bytes.EqualFold(line[:4], []byte("host")) {
+			n++
+		}
+	}
+	return n
 }

@@ -75,9 +75,10 @@ type Deps struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// TrustedProxies are the addresses (IPs or CIDRs) of the TLS proxy in
-	// front of the app. Only their X-Forwarded-For and X-Forwarded-Proto
-	// are believed, so the client address (rate limits, audit) and the
-	// scheme (Secure cookies, Origin checks) cannot be forged by clients.
+	// front of the app. Only their X-Forwarded-For, -Proto and -Host are
+	// believed, so the client address (rate limits, audit), the scheme
+	// (links, Origin checks) and the organization cannot be forged by
+	// clients.
 	TrustedProxies []string
 }
 
@@ -113,8 +114,12 @@ func New(d Deps) (*Server, error) {
 		// cache key then silently changed into another organization's name
 		// and served it (caught by TestScopeReachesOnlyItsOwnFile). Copies
 		// cost a few allocations per request; isolation is not negotiable.
-		Immutable:               true,
-		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		Immutable: true,
+		// Always on: without it Fiber believes X-Forwarded-Host, -Proto and
+		// -For from anyone, so a client could pick the organization, the
+		// scheme of links and its own address. With it, they are believed
+		// only from TrustedProxies (none when that is empty).
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          d.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.TrustedProxies),
 		DisableStartupMessage:   true,
@@ -161,7 +166,17 @@ func (s *Server) hostURL(c *fiber.Ctx, sub string) string {
 	if _, port, err := net.SplitHostPort(c.Hostname()); err == nil && port != "" {
 		host = net.JoinHostPort(host, port)
 	}
-	return c.Protocol() + "://" + strings.TrimSuffix(host, ".")
+	return scheme(c) + "://" + strings.TrimSuffix(host, ".")
+}
+
+// scheme returns the request's scheme, "https" or "http" and nothing else:
+// Fiber's Protocol repeats whatever a trusted proxy's X-Forwarded-Proto
+// says, and a link must never become "javascript://...".
+func scheme(c *fiber.Ctx) string {
+	if strings.EqualFold(c.Protocol(), "https") {
+		return "https"
+	}
+	return "http"
 }
 
 // timeNow is the wall clock for defaults shown in forms.

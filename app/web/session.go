@@ -94,7 +94,7 @@ func sameOrigin(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	self := c.Protocol() + "://" + c.Hostname()
+	self := scheme(c) + "://" + c.Hostname()
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" {
 		if !strings.EqualFold(o, self) {
 			return errCSRF
