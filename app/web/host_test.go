@@ -116,6 +116,11 @@ func TestApexRedirectsToPlatformHost(t *testing.T) {
 	if got, want := res.Header.Get("Location"), "http://admin.localhost:8080/some/page?x=1"; got != want {
 		t.Fatalf("Location = %q, want %q", got, want)
 	}
+	// An absolute-form target keeps only its path and query.
+	raw := rawGet(t, "127.0.0.1:"+e.listen(), "GET http://localhost:8080/some/page?x=1 HTTP/1.1\r\nHost: localhost:8080\r\nConnection: close\r\n\r\n")
+	if want := "\r\nLocation: http://admin.localhost:8080/some/page?x=1\r\n"; !strings.Contains(raw, want) {
+		t.Fatalf("absolute-form target: %q, want %q", raw, want)
+	}
 }
 
 func TestEachHostShowsOnlyItsOwnOrg(t *testing.T) {

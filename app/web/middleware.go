@@ -87,7 +87,9 @@ func (s *Server) resolveHost(c *fiber.Ctx) error {
 		return err
 	}
 	if t.Kind == tenant.HostApex {
-		return c.Redirect(s.hostURL(c, tenant.PlatformSubdomain)+c.OriginalURL(), fiber.StatusFound)
+		// The target's path and query only: an absolute-form target
+		// (GET http://localhost/x) would otherwise be appended whole.
+		return c.Redirect(s.hostURL(c, tenant.PlatformSubdomain)+string(c.Request().URI().RequestURI()), fiber.StatusFound)
 	}
 	c.Locals(localTarget, t)
 	return c.Next()
