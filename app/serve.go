@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
+	"sportsapp/app/auth"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/onboarding"
@@ -100,6 +102,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	defer pool.Close()
 	a.onboard.Replicator = rep
 	a.onboard.ReplicaStatus = replicaStatus(rep)
+	// The CSRF signing key stays in the data directory, outside the
+	// databases and so outside the replica: a restore onto a new machine
+	// makes a new one, which costs open forms one "reload the page".
+	csrfKey, err := auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "csrf.key"))
+	if err != nil {
+		return fmt.Errorf("CSRF key: %w", err)
+	}
 	srv, err := web.New(web.Deps{
 		Registry:       a.reg,
 		Resolver:       tenant.NewResolver(cfg.BaseDomain, a.reg, 30*time.Second),
@@ -114,6 +123,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Secure:         a.links.Scheme == "https",
 		MailConfigured: cfg.SMTPURL != "",
 		TrustedProxies: cfg.trustedProxies(),
+		CSRFKey:        csrfKey,
 	})
 	if err != nil {
 		return err

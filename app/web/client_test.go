@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"sportsapp/app/auth"
 )
 
 // browser is a browser-like HTTP browser for one host: it keeps cookies (by
@@ -63,6 +65,14 @@ func (c *browser) do(req *http.Request) *http.Response {
 		c.t.Fatal(err)
 	}
 	c.t.Cleanup(func() { res.Body.Close() })
+	// Signing in or out changes the CSRF token: like a browser loading
+	// the next page, read a new one before the next form.
+	for _, ck := range res.Cookies() {
+		switch ck.Name {
+		case "csrf", auth.SessionCookie, auth.PlatformSessionCookie:
+			c.token = ""
+		}
+	}
 	return res
 }
 
@@ -84,14 +94,19 @@ func (c *browser) get(path string, hdr ...string) (*http.Response, *goquery.Docu
 	return res, d
 }
 
-// csrf makes sure the browser holds a CSRF token (and its cookie).
+// csrf makes sure the browser holds a CSRF token (and its cookie): from
+// the sign-in page, or when signed in (it redirects) from the home page's
+// sign-out form.
 func (c *browser) csrf() string {
 	c.t.Helper()
 	if c.token == "" {
 		c.get("/login")
 	}
 	if c.token == "" {
-		c.t.Fatal("no CSRF token on /login")
+		c.get("/")
+	}
+	if c.token == "" {
+		c.t.Fatal("no CSRF token on /login or /")
 	}
 	return c.token
 }
@@ -131,10 +146,13 @@ func (c *browser) cookie(name string) string {
 }
 
 // setCookie puts a cookie into the browser's jar for its host, as if the
-// host had set it.
+// host had set it. The CSRF token is bound to the session (or the
+// anonymous csrf cookie), so the browser reads a new one before its next
+// form.
 func (c *browser) setCookie(name, value string) {
 	u, _ := url.Parse(c.base)
 	c.jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
+	c.token = ""
 }
 
 // location returns where a response redirects to (303 Location or

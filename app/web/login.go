@@ -64,7 +64,7 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 	if err := s.accounts.SignOut(c.UserContext(), sc, s.cookie(c, auth.SessionCookie)); err != nil {
 		return err
 	}
-	s.setCookie(c, auth.SessionCookie, "", -1)
+	s.signOut(c, auth.SessionCookie)
 	s.flash(c, "You are signed out.")
 	return redirect(c, "/")
 }

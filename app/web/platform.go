@@ -44,7 +44,7 @@ func (s *Server) handlePlatformLogout(c *fiber.Ctx) error {
 	if err := s.super.SignOut(c.UserContext(), s.cookie(c, auth.PlatformSessionCookie)); err != nil {
 		return err
 	}
-	s.setCookie(c, auth.PlatformSessionCookie, "", -1)
+	s.signOut(c, auth.PlatformSessionCookie)
 	s.flash(c, "You are signed out.")
 	return redirect(c, "/")
 }

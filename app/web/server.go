@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,6 +46,7 @@ type Server struct {
 	secure         bool
 	mailConfigured bool
 	limitMax       int
+	csrfKey        []byte         // signs CSRF tokens
 	limits         *boundedStore  // the rate limiter's per-client counters
 	signins        *auth.Throttle // failed sign-ins per account
 	now            func() time.Time
@@ -74,6 +76,10 @@ type Deps struct {
 	LoginAttempts int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// CSRFKey signs the CSRF tokens (auth.KeySize secret bytes; serve
+	// reads them from <data-dir>/csrf.key). Nil: a random key for this
+	// process only, so forms left open across a restart are refused once.
+	CSRFKey []byte
 	// TrustedProxies are the addresses (IPs or CIDRs) of the TLS proxy in
 	// front of the app. Only their X-Forwarded-For, -Proto and -Host are
 	// believed, so the client address (rate limits, audit), the scheme
@@ -107,6 +113,13 @@ func New(d Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.limits = newBoundedStore(limiterKeys)
+	s.csrfKey = d.CSRFKey
+	if len(s.csrfKey) == 0 {
+		s.csrfKey = make([]byte, auth.KeySize)
+		if _, err := rand.Read(s.csrfKey); err != nil {
+			return nil, err
+		}
+	}
 	s.signins = auth.NewThrottle(signInAttempts, signInWindow, signInLockout, signInKeys, s.now)
 	s.app = fiber.New(fiber.Config{
 		// Immutable: Fiber's strings (Host, headers, form values) otherwise
@@ -141,8 +154,8 @@ func New(d Deps) (*Server, error) {
 	}))
 	s.app.Use(s.orgScope)
 	s.app.Use(sameOrigin)
-	s.app.Use(s.csrfProtection())
 	s.app.Use(s.loadSession)
+	s.app.Use(s.csrfProtection) // after loadSession: tokens are bound to the session
 	s.mount(s.routes())
 	return s, nil
 }

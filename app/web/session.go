@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
@@ -60,42 +59,18 @@ func (s *Server) cookie(c *fiber.Ctx, name string) string { return c.Cookies(s.c
 // errCSRF is what a state-changing request without a valid token gets.
 var errCSRF = apperr.Errorf(apperr.Forbidden, "This form has expired or did not come from this site. Reload the page and try again.")
 
-// csrfProtection is Fiber's CSRF middleware (double-submit cookie checked
-// against server-side storage) reading the token from the X-CSRF-Token
-// header (htmx) or the _csrf form field (plain forms).
-func (s *Server) csrfProtection() fiber.Handler {
-	return csrf.New(csrf.Config{
-		CookieName:        s.cookieName("csrf"),
-		CookieSecure:      s.secure,
-		CookieHTTPOnly:    true,
-		CookieSameSite:    fiber.CookieSameSiteLaxMode,
-		CookieSessionOnly: true,
-		Expiration:        12 * time.Hour,
-		ContextKey:        localCSRF,
-		Extractor: func(c *fiber.Ctx) (string, error) {
-			if t := c.Get(headerCSRF); t != "" {
-				return t, nil
-			}
-			if t := c.FormValue(formCSRF); t != "" {
-				return t, nil
-			}
-			return "", csrf.ErrTokenNotFound
-		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error { return errCSRF },
-	})
-}
-
 // sameOrigin refuses state-changing requests that a browser says came from
 // another origin. It complements the CSRF token: another organization's
 // page, on a sibling subdomain, is same-site for cookies but not
-// same-origin.
+// same-origin. "Origin: null" (a sandboxed frame, a data: or file: page, a
+// cross-origin redirect) is another origin too.
 func sameOrigin(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
 	self := scheme(c) + "://" + c.Hostname()
-	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" {
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
 		if !strings.EqualFold(o, self) {
 			return errCSRF
 		}
@@ -162,9 +137,19 @@ func currentAdmin(c *fiber.Ctx) (superadmin.Admin, bool) {
 	return a, ok
 }
 
-// signIn sets the session cookie for a new session token.
+// signIn sets the session cookie for a new session token. The CSRF token
+// changes with the session; the anonymous CSRF cookie is renewed too, so
+// the token from before signing in is not the one after signing out.
 func (s *Server) signIn(c *fiber.Ctx, name, token string) {
 	s.setCookie(c, name, token, auth.SessionTTL)
+	s.newCSRFBinding(c)
+}
+
+// signOut clears the session cookie and gives the browser a new anonymous
+// CSRF cookie, so no token from the session works afterwards.
+func (s *Server) signOut(c *fiber.Ctx, name string) {
+	s.setCookie(c, name, "", -1)
+	s.newCSRFBinding(c)
 }
 
 // client describes the request's origin for sessions and the audit log.
