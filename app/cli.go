@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -39,19 +40,35 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // migrateFleet migrates every organization database, logging each one that
-// changed, and returns how many it checked.
-func migrateFleet(ctx context.Context, cfg *config, reg *tenant.Registry, log *slog.Logger) (int, error) {
+// changed and shipping it to the replica (ship), and returns how many it
+// checked.
+func migrateFleet(ctx context.Context, cfg *config, reg *tenant.Registry, log *slog.Logger, ship func(context.Context, string, string) error) (int, error) {
 	var n atomic.Int64
+	var mu sync.Mutex
+	var shipErrs []error
 	err := reg.MigrateAll(ctx, tenant.OrgMigrations, cfg.MigrateParallel, func(r tenant.MigrateResult) {
 		n.Add(1)
-		if r.From != r.To {
-			log.Info("org database migrated", "org", r.Org.Slug, "from", r.From, "to", r.To)
+		if r.From == r.To {
+			return
+		}
+		log.Info("org database migrated", "org", r.Org.Slug, "from", r.From, "to", r.To)
+		path, err := reg.OrgPath(r.Org.ID)
+		if err == nil {
+			err = ship(ctx, onboarding.ReplicaName(r.Org), path)
+		}
+		if err != nil {
+			mu.Lock()
+			shipErrs = append(shipErrs, fmt.Errorf("replicate %s after migrating it: %w", r.Org.Slug, err))
+			mu.Unlock()
 		}
 	})
-	return int(n.Load()), err
+	return int(n.Load()), errors.Join(append([]error{err}, shipErrs...)...)
 }
 
-// cmdMigrate: sportsapp migrate.
+// cmdMigrate: sportsapp migrate. The server migrates an organization's
+// database when it opens it; this command does every one up front (before
+// a release that must not pay that on first requests, or to find a
+// failing migration early).
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
@@ -60,16 +77,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := cfg.logger(stderr)
+	a, err := open(ctx, &cfg, stderr, false)
 	if err != nil {
 		return err
 	}
-	db, reg, err := platform(ctx, &cfg)
-	if err != nil {
+	defer a.close()
+	if err := a.writes(ctx); err != nil {
 		return err
 	}
-	defer db.Close()
-	n, err := migrateFleet(ctx, &cfg, reg, log)
+	n, err := migrateFleet(ctx, &cfg, a.reg, a.log, a.repl.Ship)
 	if err != nil {
 		return err
 	}
@@ -102,6 +118,9 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		defer a.close()
+		if err := a.writes(ctx); err != nil {
+			return err
+		}
 		if *adminEmail == "" {
 			init, err := orgDefaults(*name)
 			if err != nil {
@@ -110,6 +129,13 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			org, err := a.reg.Create(ctx, *slug, *name, init)
 			if err != nil {
 				return err
+			}
+			path, err := a.reg.OrgPath(org.ID)
+			if err != nil {
+				return err
+			}
+			if err := a.repl.Ship(ctx, onboarding.ReplicaName(org), path); err != nil {
+				return fmt.Errorf("created %s, but could not replicate it yet: %w", org.Slug, err)
 			}
 			fmt.Fprintf(stdout, "created %s (%s), id %s\n", org.Name, org.Slug, org.ID)
 			fmt.Fprintf(stdout, "invite its first admin with: sportsapp user invite --org %s --email E --role admin\n", org.Slug)
@@ -164,20 +190,23 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		db, reg, err := platform(ctx, &cfg)
+		a, err := open(ctx, &cfg, stderr, false)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer a.close()
+		if err := a.writes(ctx); err != nil {
+			return err
+		}
 		status := tenant.StatusSuspended
 		if args[0] == "activate" {
 			status = tenant.StatusActive
 		}
-		org, err := reg.SetStatus(ctx, *slug, status)
+		org, err := a.reg.SetStatus(ctx, *slug, status)
 		if err != nil {
 			return err
 		}
-		if err := reg.Audit(ctx, "cli", "org."+args[0], org, "", ""); err != nil {
+		if err := a.reg.Audit(ctx, "cli", "org."+args[0], org, "", ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is %s (a running server notices within 30 seconds)\n", org.Slug, org.Status)

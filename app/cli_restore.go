@@ -242,6 +242,10 @@ func cmdReplicas(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", r.Org, r.Name, r.InSync, last, r.Err)
 		}
+		tw.Flush()
+		// The server replicates organizations while they are open; the
+		// others were shipped when they closed (issue 12).
+		fmt.Fprintf(stdout, "%d databases replicated now (the platform and the organizations open in the server); the others were shipped when they closed and replicate again when opened. `restore --list --org S` shows what the replica holds of one.\n", len(rows))
 		return nil
 	}
 	// No server running: report what the replica itself holds.

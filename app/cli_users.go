@@ -87,6 +87,9 @@ func cmdSuperadmin(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return err
 	}
 	defer a.close()
+	if err := a.writes(ctx); err != nil {
+		return err
+	}
 	admin, err := a.super.Create(ctx, *email, *name, password)
 	if err != nil {
 		return err

@@ -80,7 +80,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 
 // serveFlags registers the server's own options on fs.
 func (c *config) serveFlags(fs *flag.FlagSet) {
-	fs.IntVar(&c.MaxOpenOrgs, "max-open-orgs", envInt("SPORTSAPP_MAX_OPEN_ORGS", 256), "organization databases kept open at most (SPORTSAPP_MAX_OPEN_ORGS)")
+	fs.IntVar(&c.MaxOpenOrgs, "max-open-orgs", envInt("SPORTSAPP_MAX_OPEN_ORGS", 0), "organization databases kept open at most; 0 derives it from the open-file limit (SPORTSAPP_MAX_OPEN_ORGS)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("SPORTSAPP_IDLE_TIMEOUT", 10*time.Minute), "close an organization database unused for this long (SPORTSAPP_IDLE_TIMEOUT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("SPORTSAPP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of the TLS proxy whose X-Forwarded-For/-Proto/-Host are believed (SPORTSAPP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,12 @@ func cli(t *testing.T, dataDir string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	args = append(args, "--data-dir", dataDir)
+	if !slices.Contains(args, "--replica-url") {
+		// Each data directory gets its replica: commands ship what they
+		// write, and a replica holding another test's platform would make
+		// a new platform refuse to start.
+		args = append(args, "--replica-url", dataDir+".replica")
+	}
 	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
@@ -263,7 +270,7 @@ func (s *syncBuffer) String() string {
 }
 
 // The operator's path end to end: an org created by the CLI while the
-// server runs starts replicating; `replicas status` shows it; `restore
+// server runs is shipped by the server; once open, `replicas status` shows it; `restore
 // --list` shows the window; `restore --output` writes a checked copy; and
 // `restore` in place goes through the running server, which keeps serving.
 func TestRestoreCommandsWithRunningServer(t *testing.T) {
@@ -272,8 +279,17 @@ func TestRestoreCommandsWithRunningServer(t *testing.T) {
 	if code, out, errOut := cli(t, dir, "org", "create", "--slug", "quadball-alberta", "--name", "Quadball Alberta"); code != 0 {
 		t.Fatalf("create: %s %s", out, errOut)
 	}
-	// The server picks the new org up for replication within its
-	// reconcile period (10 s); wait for it in the status.
+	// The create shipped it; organizations are replicated while open, so
+	// open both (a request each) and see them in the status.
+	for _, host := range []string{"quadball-alberta.localhost", "quadball-canada.localhost"} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", host, res, err)
+		}
+		res.Body.Close()
+	}
 	var status string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, status, _ = cli(t, dir, "replicas", "status", "--replica-url", backups)

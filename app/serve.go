@@ -21,12 +21,18 @@ import (
 )
 
 // cmdServe: sportsapp [serve]. It takes the data directory's lock, migrates
-// the platform and every org database (requests never migrate), seeds
-// Quadball Canada into a new platform (never created while the replica
-// holds one: see newPlatform), starts replicating every
-// database, serves HTTP and the loopback control endpoint, and on
-// SIGINT/SIGTERM finishes the requests under way, ships the last changes to
-// the replica, sends queued mail and closes every database.
+// the platform database, seeds Quadball Canada into a new platform (never
+// created while the replica holds one: see newPlatform), starts
+// replicating the platform database, serves HTTP and the loopback control
+// endpoint, and on SIGINT/SIGTERM finishes the requests under way, ships
+// the last changes to the replica, sends queued mail and closes every
+// database.
+//
+// Start-up does nothing per organization, so it takes the same time with
+// 10 or 10,000 of them (issue 12): an organization's database is opened,
+// migrated if its schema is behind, and replicated when its first request
+// arrives, and let go (after a final sync) when the pool closes it.
+// `migrate` remains for operators who want every file migrated up front.
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -42,6 +48,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", cfg.DataDir, err)
 	}
 	defer unlock()
+	fdLimit, fdErr := tenant.RaiseFileLimit()
 	a, err := open(ctx, &cfg, stderr, true)
 	if err != nil {
 		return err
@@ -51,18 +58,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if warning := replication.CheckEnvironment(); warning != "" {
 		log.Warn(warning)
 	}
+	if fdErr != nil {
+		log.Warn("read the open-file limit", "err", fdErr)
+	}
 	init, err := orgDefaults(tenant.DefaultOrgName)
 	if err != nil {
 		return err
 	}
-	if created, err := a.reg.SeedDefault(ctx, init); err != nil {
+	seeded, err := a.reg.SeedDefault(ctx, init)
+	if err != nil {
 		return fmt.Errorf("seed %s: %w", tenant.DefaultOrgName, err)
-	} else if created {
+	} else if seeded {
 		log.Info("seeded the first organization", "org", tenant.DefaultOrgSlug,
 			"next", "invite its first admin: go run ./app user invite --org "+tenant.DefaultOrgSlug+" --email you@example.org --role admin")
-	}
-	if _, err := migrateFleet(ctx, &cfg, a.reg, log); err != nil {
-		return err
 	}
 
 	rep, err := replication.New(cfg.replica(log))
@@ -81,24 +89,44 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			log.Error("stop replication", "err", err)
 		}
 	}()
-	if err := replicateAll(ctx, a, rep); err != nil {
-		return err
+	if err := rep.Add(ctx, onboarding.PlatformReplica, a.db.Path); err != nil {
+		return fmt.Errorf("replicate the platform database: %w", err)
 	}
-	log.Info("replicating", "to", rep.Target().String(), "databases", len(rep.Status()), "interval", cfg.SyncInterval)
-	go reconcile(ctx, a, rep)
+	log.Info("replicating", "to", rep.Target().String(), "interval", cfg.SyncInterval)
+	if seeded {
+		org, err := a.reg.BySlug(ctx, tenant.DefaultOrgSlug)
+		if err != nil {
+			return err
+		}
+		path, err := a.reg.OrgPath(org.ID)
+		if err != nil {
+			return err
+		}
+		if err := rep.Ship(ctx, onboarding.ReplicaName(org), path); err != nil {
+			log.Warn("replicate the seeded organization (retried when it is opened)", "org", org.Slug, "err", err)
+		}
+	}
 
 	pool := tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
-		// An org created by the CLI is replicated before its first request
-		// (Add is idempotent, so this costs a map lookup for the others).
+		// Replication follows the pool: an org is replicated while open
+		// and let go, after a final sync, once the pool has closed it.
 		OnOpen: func(ctx context.Context, o tenant.Org) error {
 			path, err := a.reg.OrgPath(o.ID)
 			if err != nil {
 				return err
 			}
-			return rep.Add(ctx, onboarding.ReplicaName(o), path)
+			return rep.Retain(ctx, onboarding.ReplicaName(o), path)
+		},
+		OnClose: func(ctx context.Context, o tenant.Org) error {
+			path, err := a.reg.OrgPath(o.ID)
+			if err != nil {
+				return err
+			}
+			return rep.Release(ctx, path)
 		},
 	})
+	log.Info("pool", "max_open_orgs", pool.MaxOpen(), "open_file_limit", fdLimit)
 	defer pool.Close()
 	a.onboard.Replicator = rep
 	a.onboard.ReplicaStatus = replicaStatus(rep)
@@ -128,7 +156,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	control := &ops.Server{Registry: a.reg, Replicator: rep, Log: log, Restore: &restore.Service{
+	control := &ops.Server{Registry: a.reg, Replicator: rep, Pool: pool, Log: log, Restore: &restore.Service{
 		Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
 		Restored: a.forgetOrg,
 	}}
@@ -149,53 +177,6 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return errors.Join(srv.Shutdown(sctx), control.Shutdown(sctx, cfg.DataDir))
-}
-
-// replicateAll registers the platform database and every organization's
-// database with the replicator.
-func replicateAll(ctx context.Context, a *application, rep *replication.Replicator) error {
-	if err := rep.Add(ctx, "platform", a.db.Path); err != nil {
-		return fmt.Errorf("replicate the platform database: %w", err)
-	}
-	orgs, err := a.reg.List(ctx)
-	if err != nil {
-		return err
-	}
-	for _, o := range orgs {
-		path, err := a.reg.OrgPath(o.ID)
-		if err != nil {
-			return err
-		}
-		if err := rep.Add(ctx, onboarding.ReplicaName(o), path); err != nil {
-			return fmt.Errorf("replicate %s: %w", o.Slug, err)
-		}
-	}
-	return nil
-}
-
-// reconcile adds organizations created by another process (the CLI) to
-// replication; the console's own creations are added as they happen.
-func reconcile(ctx context.Context, a *application, rep *replication.Replicator) {
-	t := time.NewTicker(10 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			orgs, err := a.reg.List(ctx)
-			if err != nil {
-				a.log.Error("list organizations for replication", "err", err)
-				continue
-			}
-			for _, o := range orgs {
-				path, _ := a.reg.OrgPath(o.ID)
-				if err := rep.Add(ctx, onboarding.ReplicaName(o), path); err != nil {
-					a.log.Warn("replicate organization", "org", o.Slug, "err", err)
-				}
-			}
-		}
-	}
 }
 
 // replicaStatus adapts the replicator's status for the console.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"time"
@@ -28,6 +29,7 @@ type application struct {
 	super    *superadmin.Service
 	settings *settings.Service
 	onboard  *onboarding.Service
+	repl     *cliReplication // set by commands that write (writes)
 }
 
 // open builds the application from cfg: the logger, the platform database
@@ -85,23 +87,40 @@ func (a *application) close() {
 		a.log.Error("mail still queued at exit", "err", err)
 	}
 	a.db.Close()
+	if a.repl != nil {
+		if err := a.repl.close(a.db.Path); err != nil {
+			a.log.Error("replicate the platform database", "err", err)
+		}
+	}
 }
 
 // withOrg runs fn with the scope of the organization slug, opened the same
-// way a request opens it.
+// way a request opens it, and makes sure what fn wrote reaches the replica
+// (see cliReplication).
 func (a *application) withOrg(ctx context.Context, slug string, fn func(*tenant.Scope) error) error {
 	org, err := a.reg.BySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
-	pool := tenant.NewPool(a.reg, tenant.PoolOptions{MaxOpen: 1, IdleTimeout: -1, Logger: a.log})
-	defer pool.Close()
-	h, err := pool.Acquire(ctx, org)
+	if err := a.writes(ctx); err != nil {
+		return err
+	}
+	path, err := a.reg.OrgPath(org.ID)
 	if err != nil {
 		return err
 	}
-	defer h.Release()
-	return fn(tenant.NewScope(h))
+	done, err := a.repl.hold(ctx, org, path)
+	if err != nil {
+		return err
+	}
+	pool := tenant.NewPool(a.reg, tenant.PoolOptions{MaxOpen: 1, IdleTimeout: -1, Logger: a.log})
+	h, err := pool.Acquire(ctx, org)
+	if err == nil {
+		err = fn(tenant.NewScope(h))
+		h.Release()
+	}
+	pool.Close() // this process's connections close before replication lets go
+	return errors.Join(err, done(ctx))
 }
 
 // forgetOrg drops what this process caches about org (after a restore

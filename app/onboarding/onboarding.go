@@ -26,11 +26,12 @@ import (
 	"sportsapp/app/tenant"
 )
 
-// Replicator starts and stops replication of a database file; the
-// replication package implements it. Nil disables replication.
+// Replicator ships a new organization's database to the replica; the
+// replication package implements it. Nil disables replication. A new org
+// is shipped once at creation (its initial data must not wait for its
+// first request) and from then on replicated while the pool has it open.
 type Replicator interface {
-	Add(ctx context.Context, name, dbPath string) error
-	Remove(ctx context.Context, dbPath string) error
+	Ship(ctx context.Context, name, dbPath string) error
 }
 
 // ReplicaState is one database's replication as the console shows it.
@@ -238,15 +239,11 @@ func (s *Service) Provision(ctx context.Context, r Request, by Actor) (Result, e
 	}
 	if s.Replicator != nil {
 		path, _ := s.Registry.OrgPath(org.ID)
-		if err := s.Replicator.Add(ctx, ReplicaName(org), path); err != nil {
-			return Result{}, undo(fmt.Errorf("start replication of %s: %w", org.Slug, err))
+		if err := s.Replicator.Ship(ctx, ReplicaName(org), path); err != nil {
+			return Result{}, undo(fmt.Errorf("replicate %s: %w", org.Slug, err))
 		}
 	}
 	if err := s.Registry.Audit(ctx, by.Label, "org.create", org, "first admin "+inv.Invitation.Email, by.IP); err != nil {
-		if s.Replicator != nil {
-			path, _ := s.Registry.OrgPath(org.ID)
-			_ = s.Replicator.Remove(context.WithoutCancel(ctx), path)
-		}
 		return Result{}, undo(err)
 	}
 	link := s.Accounts.SendInvitation(ctx, org, inv)

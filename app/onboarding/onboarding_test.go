@@ -23,7 +23,7 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// recorder is a Replicator that remembers what it replicates, and can be
+// recorder is a Replicator that remembers what it shipped, and can be
 // told to fail: the failure-injection stand-in for the replication step
 // (the real replicator is tested against a real S3 server in its package).
 type recorder struct {
@@ -32,7 +32,7 @@ type recorder struct {
 	fail error
 }
 
-func (r *recorder) Add(_ context.Context, name, path string) error {
+func (r *recorder) Ship(_ context.Context, name, path string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
@@ -42,13 +42,6 @@ func (r *recorder) Add(_ context.Context, name, path string) error {
 		r.on = map[string]string{}
 	}
 	r.on[path] = name
-	return nil
-}
-
-func (r *recorder) Remove(_ context.Context, path string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.on, path)
 	return nil
 }
 

@@ -21,10 +21,12 @@ type Server struct {
 	Registry   *tenant.Registry
 	Restore    *restore.Service
 	Replicator *replication.Replicator
+	Pool       *tenant.Pool
 	Log        *slog.Logger
 
 	srv   *http.Server
 	token string
+	holds holds
 }
 
 // RestoreRequest asks the server to restore one organization in place.
@@ -73,6 +75,9 @@ func (s *Server) Start(addr, dataDir string) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /restore", s.auth(s.handleRestore))
 	mux.HandleFunc("GET /replicas", s.auth(s.handleReplicas))
+	mux.HandleFunc("POST /hold", s.auth(s.handleHold))
+	mux.HandleFunc("POST /release", s.auth(s.handleRelease))
+	mux.HandleFunc("POST /ship", s.auth(s.handleShip))
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -29,6 +29,12 @@ type Config struct {
 	// Logger receives Litestream's warnings and errors, each with the
 	// database; nil discards them.
 	Logger *slog.Logger
+	// ShipOnly turns off compaction and snapshots: the replicator only
+	// uploads changes. A short-lived CLI process uses it; the server
+	// compacts when it next replicates the database. (Litestream v0.5.18's
+	// snapshot monitor also races with unregistering a database it is
+	// snapshotting, which a process that ships and exits would hit.)
+	ShipOnly bool
 }
 
 // withDefaults fills in the zero fields.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/benbjohnson/litestream"
 	"github.com/benbjohnson/litestream/file"
@@ -47,6 +48,16 @@ type entry struct {
 	path     string
 	db       *litestream.DB
 	removing bool
+	// gone is closed when a removal finishes, so that a Retain arriving
+	// during one waits and registers the file again instead of failing.
+	gone chan struct{}
+	// pinned entries (Add) stay until Remove or Close; others (Retain)
+	// stay while holds > 0.
+	pinned bool
+	holds  int
+	// retry is the pending retry of a Release whose final sync failed.
+	retry   *time.Timer
+	backoff time.Duration
 }
 
 // New validates cfg and starts an empty replicator; databases are added
@@ -65,6 +76,7 @@ func New(cfg Config) (*Replicator, error) {
 	store.Logger = logger
 	store.SnapshotInterval = cfg.SnapshotInterval
 	store.SnapshotRetention = cfg.Retention
+	store.CompactionMonitorEnabled = !cfg.ShipOnly
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("start replication: %w", err)
 	}
@@ -118,15 +130,25 @@ func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
 		case e.name != name:
 			return fmt.Errorf("add %s as %q: already replicated as %q", path, name, e.name)
 		}
+		e.pinned = true
 		return nil
 	}
-	if other, ok := r.byName[name]; ok {
-		return fmt.Errorf("add %s: replica name %q is already used by %s", path, name, other)
-	}
-
-	client, err := r.target.client(name)
+	e, err := r.registerLocked(name, path)
 	if err != nil {
 		return err
+	}
+	e.pinned = true
+	return nil
+}
+
+// registerLocked starts replicating path under name. r.mu is held.
+func (r *Replicator) registerLocked(name, path string) (*entry, error) {
+	if other, ok := r.byName[name]; ok {
+		return nil, fmt.Errorf("add %s: replica name %q is already used by %s", path, name, other)
+	}
+	client, err := r.target.client(name)
+	if err != nil {
+		return nil, err
 	}
 	db := litestream.NewDB(path)
 	db.MonitorInterval = r.cfg.SyncInterval
@@ -141,12 +163,13 @@ func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
 	r.sink.setName(base, name)
 	if err := r.store.RegisterDB(db); err != nil {
 		r.sink.setName(base, "")
-		return fmt.Errorf("replicate %s as %q: %w", path, name, err)
+		return nil, fmt.Errorf("replicate %s as %q: %w", path, name, err)
 	}
-	r.byPath[path] = &entry{name: name, path: path, db: db}
+	e := &entry{name: name, path: path, db: db, gone: make(chan struct{})}
+	r.byPath[path] = e
 	r.byName[name] = path
 	r.log.Debug("replication added", "replica_name", name, "path", path, "url", r.target.URL(name))
-	return nil
+	return e, nil
 }
 
 // Remove stops replicating dbPath after a final sync (given up when ctx
@@ -169,19 +192,27 @@ func (r *Replicator) Remove(ctx context.Context, dbPath string) error {
 		return nil
 	}
 	e.removing = true
+	if e.retry != nil {
+		e.retry.Stop()
+	}
 	r.mu.Unlock()
 
 	err = r.store.UnregisterDB(ctx, path)
-
-	r.mu.Lock()
-	delete(r.byPath, path)
-	delete(r.byName, e.name)
-	r.mu.Unlock()
-	r.sink.setName(filepath.Base(path), "")
+	r.forget(e)
 	if err != nil {
 		return fmt.Errorf("stop replicating %q (%s): %w", e.name, path, err)
 	}
 	return nil
+}
+
+// forget drops a removed entry and wakes whoever waits for it to go.
+func (r *Replicator) forget(e *entry) {
+	r.mu.Lock()
+	delete(r.byPath, e.path)
+	delete(r.byName, e.name)
+	r.mu.Unlock()
+	r.sink.setName(filepath.Base(e.path), "")
+	close(e.gone)
 }
 
 // Sync ships every transaction committed to dbPath before the call and
@@ -224,6 +255,9 @@ func (r *Replicator) Close(ctx context.Context) error {
 	r.closed = true
 	paths := make([]string, 0, len(r.byPath))
 	for p, e := range r.byPath {
+		if e.retry != nil {
+			e.retry.Stop()
+		}
 		if !e.removing {
 			paths = append(paths, p)
 		}

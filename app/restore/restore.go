@@ -159,7 +159,9 @@ func (s *Service) resume(ctx context.Context, org tenant.Org, name, path string)
 	if s.Replicator == nil {
 		return nil
 	}
-	if err := s.Replicator.Add(context.WithoutCancel(ctx), name, path); err != nil {
+	// Ship the restored file (a fresh local history: its first sync is a
+	// snapshot); from then on the pool replicates it while it is open.
+	if err := s.Replicator.Ship(context.WithoutCancel(ctx), name, path); err != nil {
 		return fmt.Errorf("resume replication of %s: %w", org.Slug, err)
 	}
 	return nil

@@ -48,15 +48,21 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.rep.Close(context.Background()) })
-	f.pool = tenant.NewPool(f.reg, tenant.PoolOptions{Logger: quiet})
+	// Wired like the server: an org is replicated while the pool has it open.
+	f.pool = tenant.NewPool(f.reg, tenant.PoolOptions{Logger: quiet,
+		OnOpen: func(ctx context.Context, o tenant.Org) error {
+			path, _ := f.reg.OrgPath(o.ID)
+			return f.rep.Retain(ctx, onboarding.ReplicaName(o), path)
+		},
+		OnClose: func(ctx context.Context, o tenant.Org) error {
+			path, _ := f.reg.OrgPath(o.ID)
+			return f.rep.Release(ctx, path)
+		},
+	})
 	t.Cleanup(func() { f.pool.Close() })
 	for _, slug := range []string{"org-alpha", "org-bravo"} {
 		o, err := f.reg.Create(ctx, slug, slug)
 		if err != nil {
-			t.Fatal(err)
-		}
-		path, _ := f.reg.OrgPath(o.ID)
-		if err := f.rep.Add(ctx, onboarding.ReplicaName(o), path); err != nil {
 			t.Fatal(err)
 		}
 		f.exec(t, o, "CREATE TABLE notes (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")

@@ -16,9 +16,14 @@ import (
 
 // PoolOptions configures the pool of open organization databases.
 type PoolOptions struct {
-	// MaxOpen caps how many org databases stay open (default 256). It is a
-	// soft cap: an org in use by a request is never closed, so the pool may
-	// exceed the cap briefly and shrinks as soon as those requests finish.
+	// MaxOpen is how many org databases stay open (default DefaultMaxOpen:
+	// derived from the process's file-descriptor limit). Past it, the least
+	// recently used idle org is closed (in the background). An org in use by
+	// a request is never closed, so the pool may pass MaxOpen briefly, up
+	// to a hard limit (MaxOpen + MaxOpen/8 + 8, counting databases still
+	// closing); at the hard limit a new org's request waits for a slot
+	// instead of failing: a full pool degrades to slower cold opens, never
+	// to "too many open files".
 	MaxOpen int
 	// IdleTimeout closes an org database nobody used for this long
 	// (default 10 minutes; negative disables idle closing).
@@ -28,9 +33,15 @@ type PoolOptions struct {
 	// Logger receives open/close events (default slog.Default()).
 	Logger *slog.Logger
 	// OnOpen runs after an org's database is opened, before its first
-	// request uses it (the server makes sure it is replicated). Its error
-	// is logged, never returned to the request.
+	// request uses it (the server starts replicating it). Its error is
+	// logged, never returned to the request.
 	OnOpen func(context.Context, Org) error
+	// OnClose runs after the pool has closed an org's connections
+	// (eviction, idle, maintenance), off the request path; the org cannot
+	// be opened again until it returns (the server ships the last changes
+	// and stops replicating it). Its error is logged. Close does not call
+	// it: at shutdown the replicator's own Close ships everything.
+	OnClose func(context.Context, Org) error
 }
 
 // Pool keeps organization databases open on demand. The first request for
@@ -46,10 +57,15 @@ type Pool struct {
 	stop chan struct{}
 	done chan struct{}
 
+	hardMax int
+
 	mu          sync.Mutex
-	entries     map[string]*entry // by org id
-	lru         *list.List        // of *entry, most recent at the front
-	maintenance map[string]bool   // org ids under exclusive maintenance (restore)
+	entries     map[string]*entry        // by org id (opening or open)
+	lru         *list.List               // of *entry, most recent at the front
+	maintenance map[string]bool          // org ids under exclusive maintenance (restore)
+	closing     map[string]chan struct{} // org ids being closed in the background
+	freed       chan struct{}            // closed (and replaced) when a slot frees up
+	closers     sync.WaitGroup
 	closed      bool
 	stats       PoolStats
 }
@@ -57,9 +73,15 @@ type Pool struct {
 // PoolStats counts what the pool has done (for tests, logs and metrics).
 type PoolStats struct {
 	Open      int   // databases open now
+	Closing   int   // databases being closed in the background now
+	Waiting   int   // requests waiting for a slot now
 	Opens     int64 // files opened since start
 	Evictions int64 // closed to stay under MaxOpen
 	IdleClose int64 // closed after IdleTimeout
+	Waits     int64 // requests that had to wait for a slot (pool full)
+	Migrated  int64 // files migrated when opened (schema behind)
+	// OpenTime is the total time spent opening files (cold opens).
+	OpenTime time.Duration
 }
 
 type entry struct {
@@ -75,7 +97,7 @@ type entry struct {
 // NewPool returns a pool opening the organization files that reg knows.
 func NewPool(reg *Registry, opt PoolOptions) *Pool {
 	if opt.MaxOpen <= 0 {
-		opt.MaxOpen = 256
+		opt.MaxOpen = DefaultMaxOpen(opt.Readers)
 	}
 	if opt.IdleTimeout == 0 {
 		opt.IdleTimeout = 10 * time.Minute
@@ -85,8 +107,10 @@ func NewPool(reg *Registry, opt PoolOptions) *Pool {
 	}
 	p := &Pool{
 		reg: reg, opt: opt, log: opt.Logger, now: time.Now,
-		stop: make(chan struct{}), done: make(chan struct{}),
+		hardMax: opt.MaxOpen + opt.MaxOpen/8 + 8,
+		stop:    make(chan struct{}), done: make(chan struct{}),
 		entries: map[string]*entry{}, lru: list.New(), maintenance: map[string]bool{},
+		closing: map[string]chan struct{}{}, freed: make(chan struct{}),
 	}
 	go p.janitor()
 	return p
@@ -104,24 +128,66 @@ var ErrMaintenance = apperr.Errorf(apperr.Unavailable, "This organization's site
 // caller must Release the handle; until then the database stays open.
 func (p *Pool) Acquire(ctx context.Context, org Org) (*Handle, error) {
 	p.mu.Lock()
-	if p.closed {
+	waited := false
+	for {
+		if p.closed {
+			p.mu.Unlock()
+			return nil, ErrPoolClosed
+		}
+		if p.maintenance[org.ID] {
+			p.mu.Unlock()
+			return nil, ErrMaintenance
+		}
+		if e, ok := p.entries[org.ID]; ok {
+			e.refs++
+			p.mu.Unlock()
+			return p.await(ctx, e)
+		}
+		// Not open. Wait while a previous close of this org finishes (its
+		// replication must be let go before it is taken again), and while
+		// the pool is at its hard limit.
+		var wait chan struct{}
+		if ch, ok := p.closing[org.ID]; ok {
+			wait = ch
+		} else if len(p.entries)+len(p.closing) >= p.hardMax {
+			p.closeLocked(p.evictLocked(), "evicted")
+			if len(p.entries)+len(p.closing) >= p.hardMax {
+				wait = p.freed
+				if !waited {
+					p.stats.Waits++
+					waited = true
+				}
+				p.stats.Waiting++
+			}
+		}
+		if wait == nil {
+			break
+		}
+		full := wait == p.freed
 		p.mu.Unlock()
-		return nil, ErrPoolClosed
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			if full {
+				p.mu.Lock()
+				p.stats.Waiting--
+				p.mu.Unlock()
+			}
+			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+		if full {
+			p.stats.Waiting--
+		}
 	}
-	if p.maintenance[org.ID] {
-		p.mu.Unlock()
-		return nil, ErrMaintenance
-	}
-	e, ok := p.entries[org.ID]
-	if !ok {
-		e = &entry{org: org, ready: make(chan struct{}), refs: 1}
-		p.entries[org.ID] = e
-		p.mu.Unlock()
-		return p.open(ctx, e)
-	}
-	e.refs++
+	e := &entry{org: org, ready: make(chan struct{}), refs: 1}
+	p.entries[org.ID] = e
 	p.mu.Unlock()
+	return p.open(ctx, e)
+}
 
+// await waits for e (opened by another request) to be ready.
+func (p *Pool) await(ctx context.Context, e *entry) (*Handle, error) {
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
@@ -140,10 +206,20 @@ func (p *Pool) Acquire(ctx context.Context, org Org) (*Handle, error) {
 	return &Handle{pool: p, e: e}, nil
 }
 
+// signalLocked wakes the requests waiting for a slot, if any.
+func (p *Pool) signalLocked() {
+	if p.stats.Waiting == 0 {
+		return
+	}
+	close(p.freed)
+	p.freed = make(chan struct{})
+}
+
 // open opens e's file on behalf of every request waiting for it. It runs
 // without the pool lock, so opening one org never delays requests to others.
 func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	// The open is shared: one waiter giving up must not fail the others.
+	start := time.Now()
 	db, err := p.openFile(context.WithoutCancel(ctx), e.org)
 	if err == nil && p.opt.OnOpen != nil {
 		if herr := p.opt.OnOpen(context.WithoutCancel(ctx), e.org); herr != nil {
@@ -157,6 +233,7 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	if err != nil {
 		delete(p.entries, e.org.ID)
 		e.refs--
+		p.signalLocked()
 		p.mu.Unlock()
 		p.log.Error("open org database", "org", e.org.Slug, "org_id", e.org.ID, "err", err)
 		return nil, err
@@ -164,14 +241,17 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	e.lastUsed = p.now()
 	e.elem = p.lru.PushFront(e)
 	p.stats.Opens++
-	victims := p.evictLocked()
+	p.stats.OpenTime += time.Since(start)
+	p.closeLocked(p.evictLocked(), "evicted")
 	p.mu.Unlock()
-	p.closeAll(victims, "evicted")
 	return &Handle{pool: p, e: e}, nil
 }
 
-// openFile opens the org's database and checks that it is the org's file and
-// at the current schema version. It never creates or migrates a file.
+// openFile opens the org's database and checks that it is the org's file.
+// Its schema version is one read of the header (PRAGMA user_version); a
+// file whose schema is behind is migrated here, once (the pool opens an
+// org once however many requests arrive together), so `serve` need not
+// migrate every organization before it listens.
 func (p *Pool) openFile(ctx context.Context, org Org) (*sqlite.DB, error) {
 	path, err := p.reg.OrgPath(org.ID)
 	if err != nil {
@@ -181,18 +261,37 @@ func (p *Pool) openFile(ctx context.Context, org Org) (*sqlite.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := OrgMigrations.Check(ctx, db.R); err != nil {
+	fail := func(err error) (*sqlite.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("org %s: %w", org.Slug, err)
 	}
-	ident, err := orgdb.New(db.R).OrgIdentity(ctx)
+	// The writer is already connected (sqlite.Open pings it): checking on
+	// it opens no second connection; readers connect when first needed.
+	version, err := sqlite.Version(ctx, db.W)
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("org %s: read identity: %w", org.Slug, err)
+		return fail(err)
+	}
+	switch latest := OrgMigrations.Latest(); {
+	case version > latest:
+		return fail(fmt.Errorf("schema version %d is newer than this release knows (%d): run a newer release", version, latest))
+	case version < latest:
+		from, to, err := OrgMigrations.Up(ctx, db.W)
+		if err != nil {
+			return fail(fmt.Errorf("migrate on open: %w", err))
+		}
+		p.mu.Lock()
+		p.stats.Migrated++
+		p.mu.Unlock()
+		if from != to {
+			p.log.Info("org database migrated on open", "org", org.Slug, "from", from, "to", to)
+		}
+	}
+	ident, err := orgdb.New(db.W).OrgIdentity(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("read identity: %w", err))
 	}
 	if ident.OrgID != org.ID {
-		db.Close()
-		return nil, fmt.Errorf("org %s: file %s belongs to org %s", org.Slug, path, ident.OrgID)
+		return fail(fmt.Errorf("file %s belongs to org %s", path, ident.OrgID))
 	}
 	return db, nil
 }
@@ -220,13 +319,38 @@ func (p *Pool) removeLocked(e *entry) {
 	e.elem = nil
 }
 
-func (p *Pool) closeAll(es []*entry, why string) {
+// closeLocked closes es in the background, off the request path: their
+// connections first, then OnClose (replication lets go of the file). Until
+// that finishes the org counts against the hard limit and cannot be
+// reopened. p.mu is held.
+func (p *Pool) closeLocked(es []*entry, why string) {
 	for _, e := range es {
-		if err := e.db.Close(); err != nil {
-			p.log.Error("close org database", "org", e.org.Slug, "err", err)
-		}
-		p.log.Debug("org database closed", "org", e.org.Slug, "why", why)
+		done := make(chan struct{})
+		p.closing[e.org.ID] = done
+		p.closers.Add(1)
+		go func() {
+			defer p.closers.Done()
+			p.closeEntry(e, why)
+			p.mu.Lock()
+			delete(p.closing, e.org.ID)
+			close(done)
+			p.signalLocked()
+			p.mu.Unlock()
+		}()
 	}
+}
+
+// closeEntry closes one org's connections and runs OnClose.
+func (p *Pool) closeEntry(e *entry, why string) {
+	if err := e.db.Close(); err != nil {
+		p.log.Error("close org database", "org", e.org.Slug, "err", err)
+	}
+	if p.opt.OnClose != nil {
+		if err := p.opt.OnClose(context.Background(), e.org); err != nil {
+			p.log.Warn("after closing org database", "org", e.org.Slug, "err", err)
+		}
+	}
+	p.log.Debug("org database closed", "org", e.org.Slug, "why", why)
 }
 
 // release drops one reference; if the pool is over its cap, the released
@@ -235,12 +359,11 @@ func (p *Pool) release(e *entry) {
 	p.mu.Lock()
 	e.refs--
 	e.lastUsed = p.now()
-	var victims []*entry
 	if e.refs == 0 && e.elem != nil {
-		victims = p.evictLocked()
+		p.closeLocked(p.evictLocked(), "evicted")
+		p.signalLocked()
 	}
 	p.mu.Unlock()
-	p.closeAll(victims, "evicted")
 }
 
 // janitor closes databases left idle for longer than IdleTimeout.
@@ -276,8 +399,8 @@ func (p *Pool) closeIdle() {
 		}
 		el = prev
 	}
+	p.closeLocked(victims, "idle")
 	p.mu.Unlock()
-	p.closeAll(victims, "idle")
 }
 
 // Exclusive puts org into maintenance, waits until no request holds its
@@ -307,14 +430,23 @@ func (p *Pool) Exclusive(ctx context.Context, org Org, fn func(context.Context) 
 	for {
 		p.mu.Lock()
 		e, ok := p.entries[org.ID]
+		closing, isClosing := p.closing[org.ID]
 		switch {
+		case isClosing: // a background close (and its OnClose) must finish first
+			p.mu.Unlock()
+			select {
+			case <-closing:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
 		case !ok:
 			p.mu.Unlock()
 			return fn(ctx)
 		case e.refs == 0 && e.elem != nil:
 			p.removeLocked(e)
 			p.mu.Unlock()
-			p.closeAll([]*entry{e}, "maintenance")
+			p.closeEntry(e, "maintenance")
 			return fn(ctx)
 		}
 		p.mu.Unlock()
@@ -339,6 +471,7 @@ func (p *Pool) Stats() PoolStats {
 	defer p.mu.Unlock()
 	s := p.stats
 	s.Open = p.lru.Len()
+	s.Closing = len(p.closing)
 	return s
 }
 
@@ -369,7 +502,9 @@ func (p *Pool) Close() error {
 	}
 	p.entries = map[string]*entry{}
 	p.lru.Init()
+	p.signalLocked()
 	p.mu.Unlock()
+	p.closers.Wait() // background closes under way finish first
 	close(p.stop)
 	<-p.done
 	return errors.Join(errs...)
@@ -391,3 +526,7 @@ func (h *Handle) DB() *sqlite.DB { return h.e.db }
 
 // Release gives the handle back; it is safe to call more than once.
 func (h *Handle) Release() { h.once.Do(func() { h.pool.release(h.e) }) }
+
+// MaxOpen is the pool's cap on open org databases (the option, or the
+// default derived from the file limit).
+func (p *Pool) MaxOpen() int { return p.opt.MaxOpen }

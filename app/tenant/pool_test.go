@@ -3,11 +3,17 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"sportsapp/app/sqlite"
+	"sportsapp/schema"
 )
 
 func newPool(t testing.TB, reg *Registry, opt PoolOptions) *Pool {
@@ -228,20 +234,81 @@ func TestPoolDoesNotCreateMissingFiles(t *testing.T) {
 	}
 }
 
-func TestPoolRefusesOutdatedSchema(t *testing.T) {
+// A file whose schema is behind is migrated when the pool opens it (once),
+// so serve need not migrate every org before it listens; a legacy file at
+// the latest goose version but without the header stamp is stamped; a file
+// from a newer release is refused.
+func TestPoolMigratesOnOpen(t *testing.T) {
+	ctx := context.Background()
 	reg := newRegistry(t)
-	org := createOrgs(t, reg, 1)[0]
-	path, _ := reg.OrgPath(org.ID)
-	db := mustOpen(t, path)
-	if _, err := db.W.Exec("DELETE FROM goose_db_version WHERE version_id > 0"); err != nil {
+	orgs := createOrgs(t, reg, 3)
+	latest := OrgMigrations.Latest()
+
+	// orgs[0]: rebuilt at schema version 5 (before events and teams).
+	path, _ := reg.OrgPath(orgs[0].ID)
+	removeFiles(path)
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov, err := goose.NewProvider(goose.DialectSQLite3, db.W, mustSub(t, "org"), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prov.UpTo(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.Exec(`INSERT INTO org_identity (org_id, created_at) VALUES (?, ?)`, orgs[0].ID, time.Now().UTC()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	p := newPool(t, reg, PoolOptions{})
-	_, err := p.Acquire(context.Background(), org)
-	if err == nil || !strings.Contains(err.Error(), "run `sportsapp migrate`") {
-		t.Fatalf("Acquire = %v, want a migrate hint", err)
+
+	// orgs[1]: a legacy file, fully migrated but never stamped.
+	legacy, _ := reg.OrgPath(orgs[1].ID)
+	db = mustOpen(t, legacy)
+	if _, err := db.W.Exec(`PRAGMA user_version = 0`); err != nil {
+		t.Fatal(err)
 	}
+	db.Close()
+
+	// orgs[2]: from a newer release.
+	newer, _ := reg.OrgPath(orgs[2].ID)
+	db = mustOpen(t, newer)
+	if _, err := db.W.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, latest+1)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	p := newPool(t, reg, PoolOptions{})
+	for _, o := range orgs[:2] {
+		h, err := p.Acquire(ctx, o)
+		if err != nil {
+			t.Fatalf("%s: %v", o.Slug, err)
+		}
+		if v, err := sqlite.Version(ctx, h.DB().R); err != nil || v != latest {
+			t.Fatalf("%s: version %d (%v) after open, want %d", o.Slug, v, err, latest)
+		}
+		// The newest tables exist.
+		if _, err := h.DB().R.Exec(`SELECT count(*) FROM teams`); err != nil {
+			t.Fatalf("%s: %v", o.Slug, err)
+		}
+		h.Release()
+	}
+	if got := p.Stats().Migrated; got != 2 {
+		t.Fatalf("Migrated = %d, want 2", got)
+	}
+	if _, err := p.Acquire(ctx, orgs[2]); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("Acquire of a newer file = %v, want a refusal", err)
+	}
+}
+
+func mustSub(t *testing.T, dir string) fs.FS {
+	t.Helper()
+	sub, err := fs.Sub(schema.Org, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
 }
 
 // Exclusive waits for requests under way, closes the database, refuses new
@@ -291,4 +358,141 @@ func TestPoolExclusive(t *testing.T) {
 		t.Fatalf("after maintenance: %v", err)
 	}
 	h.Release()
+}
+
+// A full pool (every slot held by a request) makes the next org's request
+// wait for a slot instead of failing or opening past the hard limit.
+func TestPoolFullWaitsForASlot(t *testing.T) {
+	ctx := context.Background()
+	reg := newRegistry(t)
+	p := newPool(t, reg, PoolOptions{MaxOpen: 2})
+	orgs := createOrgs(t, reg, p.hardMax+1)
+	var held []*Handle
+	for _, o := range orgs[:p.hardMax] {
+		h, err := p.Acquire(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, h)
+	}
+	got := make(chan error, 1)
+	go func() {
+		h, err := p.Acquire(ctx, orgs[p.hardMax])
+		if err == nil {
+			h.Release()
+		}
+		got <- err
+	}()
+	waitFor(t, "a request waiting for a slot", func() bool { return p.Stats().Waiting == 1 })
+	select {
+	case err := <-got:
+		t.Fatalf("Acquire returned %v with the pool full", err)
+	default:
+	}
+	held[0].Release()
+	if err := <-got; err != nil {
+		t.Fatalf("Acquire after a slot freed: %v", err)
+	}
+	if s := p.Stats(); s.Waits != 1 || s.Waiting != 0 {
+		t.Fatalf("stats %+v, want one wait and none waiting", s)
+	}
+	for _, h := range held[1:] {
+		h.Release()
+	}
+
+	// A waiter whose request ends gives up cleanly.
+	for _, o := range orgs[:p.hardMax] {
+		h, err := p.Acquire(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Release()
+	}
+	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := p.Acquire(cctx, orgs[p.hardMax]); err == nil {
+		t.Fatal("Acquire with the pool full and a short deadline succeeded")
+	}
+	if s := p.Stats(); s.Waiting != 0 {
+		t.Fatalf("Waiting = %d after the waiter gave up", s.Waiting)
+	}
+}
+
+// Evicted orgs close in the background: connections first, then OnClose;
+// the org cannot be opened again until OnClose returns (replication must
+// let go of the file before it is taken again).
+func TestPoolClosesInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	reg := newRegistry(t)
+	orgs := createOrgs(t, reg, 2)
+	gate := make(chan struct{})
+	closedFirst := make(chan bool, 4)
+	var p *Pool
+	var victim *Handle
+	p = newPool(t, reg, PoolOptions{MaxOpen: 1, OnClose: func(ctx context.Context, o Org) error {
+		closedFirst <- victim.DB().W.PingContext(ctx) != nil
+		<-gate
+		return nil
+	}})
+	h, err := p.Acquire(ctx, orgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim = h
+	h.Release()
+	h2, err := p.Acquire(ctx, orgs[1]) // evicts orgs[0]; returns without waiting for its close
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Release()
+	if !<-closedFirst {
+		t.Fatal("OnClose ran before the org's connections were closed")
+	}
+	if s := p.Stats(); s.Closing != 1 || s.Evictions != 1 {
+		t.Fatalf("stats %+v, want one eviction still closing", s)
+	}
+	reopened := make(chan error, 1)
+	go func() {
+		h, err := p.Acquire(ctx, orgs[0])
+		if err == nil {
+			h.Release()
+		}
+		reopened <- err
+	}()
+	select {
+	case err := <-reopened:
+		t.Fatalf("reopened (%v) while its close was under way", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(gate)
+	if err := <-reopened; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaultMaxOpen(t *testing.T) {
+	for _, c := range []struct {
+		limit uint64
+		want  int
+	}{
+		{1024, minDefaultOpen},
+		{20000, (20000 - fdReserve) * 3 / 4 / 14},
+		{1 << 20, maxDefaultOpen},
+	} {
+		if got := maxOpenFor(c.limit, 4); got != c.want {
+			t.Errorf("maxOpenFor(%d) = %d, want %d", c.limit, got, c.want)
+		}
+	}
+}
+
+// waitFor polls cond until it holds or 5 s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
