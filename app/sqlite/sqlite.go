@@ -61,6 +61,8 @@ type DB struct {
 	W *sql.DB
 	// R is the read pool: query_only connections.
 	R *sql.DB
+
+	stmts dbStmts // prepared statements of R and W (stmtcache.go)
 }
 
 // ErrNotExist is returned by Open when the file does not exist and
@@ -144,10 +146,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return &DB{Path: path, W: w, R: r}, nil
 }
 
-// Close closes both pools. A clean close of the last connection checkpoints
-// the WAL into the main file.
+// Close closes the prepared statements and both pools. A clean close of the
+// last connection checkpoints the WAL into the main file.
 func (db *DB) Close() error {
-	return errors.Join(db.R.Close(), db.W.Close())
+	return errors.Join(db.closeStmts(), db.R.Close(), db.W.Close())
 }
 
 // Tx runs fn in an immediate transaction on the writer, committing if fn

@@ -54,7 +54,7 @@ func (s *Service) Create(ctx context.Context, email, name, password string) (Adm
 	if err != nil {
 		return Admin{}, err
 	}
-	r, err := platformdb.New(s.DB.W).SuperAdminCreate(ctx, platformdb.SuperAdminCreateParams{
+	r, err := platformdb.New(s.DB.Writer()).SuperAdminCreate(ctx, platformdb.SuperAdminCreateParams{
 		Email: email, Name: strings.TrimSpace(name), PasswordHash: hash, CreatedAt: s.now(),
 	})
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
@@ -70,7 +70,7 @@ func (s *Service) Create(ctx context.Context, email, name, password string) (Adm
 // token. Unknown emails and wrong passwords get the same message and cost.
 func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent string) (Admin, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	r, err := platformdb.New(s.DB.R).SuperAdminByEmail(ctx, email)
+	r, err := platformdb.New(s.DB.Reader()).SuperAdminByEmail(ctx, email)
 	if errors.Is(err, sql.ErrNoRows) {
 		if err := auth.SpendPasswordTime(ctx, password); err != nil {
 			return Admin{}, "", err
@@ -116,7 +116,7 @@ func (s *Service) SessionAdmin(ctx context.Context, token string) (Admin, error)
 	if token == "" {
 		return Admin{}, ErrNoSession
 	}
-	row, err := platformdb.New(s.DB.R).PlatformSessionByTokenHash(ctx, auth.HashToken(token))
+	row, err := platformdb.New(s.DB.Reader()).PlatformSessionByTokenHash(ctx, auth.HashToken(token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Admin{}, ErrNoSession
 	}
@@ -128,7 +128,7 @@ func (s *Service) SessionAdmin(ctx context.Context, token string) (Admin, error)
 		return Admin{}, ErrNoSession
 	}
 	if now.Sub(row.PlatformSession.LastSeenAt) > auth.SessionTouchEvery {
-		err := platformdb.New(s.DB.W).PlatformSessionTouch(ctx, platformdb.PlatformSessionTouchParams{
+		err := platformdb.New(s.DB.Writer()).PlatformSessionTouch(ctx, platformdb.PlatformSessionTouchParams{
 			LastSeenAt: now, ExpiresAt: now.Add(auth.SessionTTL), ID: row.PlatformSession.ID,
 		})
 		if err != nil {
@@ -140,5 +140,5 @@ func (s *Service) SessionAdmin(ctx context.Context, token string) (Admin, error)
 
 // SignOut ends a platform session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return platformdb.New(s.DB.W).PlatformSessionDelete(ctx, auth.HashToken(token))
+	return platformdb.New(s.DB.Writer()).PlatformSessionDelete(ctx, auth.HashToken(token))
 }

@@ -146,7 +146,9 @@ func (r *Registry) OrgPath(id string) (string, error) {
 	return filepath.Join(r.dir, "orgs", id+".db"), nil
 }
 
-func (r *Registry) reader() *platformdb.Queries { return platformdb.New(r.db.R) }
+// reader and writer are the platform queries, as prepared statements.
+func (r *Registry) reader() *platformdb.Queries { return platformdb.New(r.db.Reader()) }
+func (r *Registry) writer() *platformdb.Queries { return platformdb.New(r.db.Writer()) }
 
 func orgFromRow(row platformdb.Organization) Org {
 	return Org{ID: row.ID, Slug: row.Slug, Name: row.Name, Status: Status(row.Status), CreatedAt: row.CreatedAt}
@@ -225,7 +227,7 @@ func (r *Registry) Create(ctx context.Context, slug, name string, init ...InitFu
 		removeFiles(path)
 		return Org{}, fmt.Errorf("create database for %s: %w", slug, err)
 	}
-	_, err = platformdb.New(r.db.W).OrganizationCreate(ctx, platformdb.OrganizationCreateParams{
+	_, err = r.writer().OrganizationCreate(ctx, platformdb.OrganizationCreateParams{
 		ID: org.ID, Slug: slug, Name: name, CreatedAt: now, UpdatedAt: now,
 	})
 	if err != nil {
@@ -287,7 +289,7 @@ func (r *Registry) SetStatus(ctx context.Context, slug string, status Status) (O
 	if err != nil {
 		return Org{}, err
 	}
-	err = platformdb.New(r.db.W).OrganizationSetStatus(ctx, platformdb.OrganizationSetStatusParams{
+	err = r.writer().OrganizationSetStatus(ctx, platformdb.OrganizationSetStatusParams{
 		Status: string(status), UpdatedAt: r.now().UTC(), ID: org.ID,
 	})
 	if err != nil {
@@ -325,7 +327,7 @@ func (r *Registry) SeedDefault(ctx context.Context, init ...InitFunc) (created b
 // registered (onboarding's rollback); organizations are suspended, not
 // removed, in normal operation.
 func (r *Registry) Remove(ctx context.Context, org Org) error {
-	if err := platformdb.New(r.db.W).OrganizationDelete(ctx, org.ID); err != nil {
+	if err := r.writer().OrganizationDelete(ctx, org.ID); err != nil {
 		return err
 	}
 	r.changed(org)
@@ -339,7 +341,7 @@ func (r *Registry) Remove(ctx context.Context, org Org) error {
 
 // Audit records an operator's action in the platform audit log.
 func (r *Registry) Audit(ctx context.Context, actor, action string, org Org, detail, ip string) error {
-	return platformdb.New(r.db.W).PlatformAuditCreate(ctx, platformdb.PlatformAuditCreateParams{
+	return r.writer().PlatformAuditCreate(ctx, platformdb.PlatformAuditCreateParams{
 		At: r.now().UTC(), Actor: actor, Action: action, OrgID: org.ID, OrgSlug: org.Slug, Detail: detail, Ip: ip,
 	})
 }

@@ -2,10 +2,10 @@ package tenant
 
 import (
 	"context"
-	"database/sql"
 
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/sqlite"
 )
 
 // Scope is what a handler gets for the request's organization: the org and
@@ -19,16 +19,18 @@ type Scope struct {
 // NewScope wraps a pool handle.
 func NewScope(h *Handle) *Scope { return &Scope{Org: h.Org(), h: h} }
 
-// Q returns read-only queries on the org's reader pool.
-func (s *Scope) Q() *orgdb.Queries { return orgdb.New(s.h.DB().R) }
+// Q returns read-only queries on the org's reader pool. They run as
+// statements prepared once per connection (sqlite.Stmts), not parsed and
+// planned again on every call.
+func (s *Scope) Q() *orgdb.Queries { return orgdb.New(s.h.DB().Reader()) }
 
 // W returns queries on the org's single writer connection, for a lone write.
 // Several writes that belong together go through Tx.
-func (s *Scope) W() *orgdb.Queries { return orgdb.New(s.h.DB().W) }
+func (s *Scope) W() *orgdb.Queries { return orgdb.New(s.h.DB().Writer()) }
 
 // Tx runs fn in one immediate transaction on the org's writer.
 func (s *Scope) Tx(ctx context.Context, fn func(q *orgdb.Queries) error) error {
-	return s.h.DB().Tx(ctx, func(tx *sql.Tx) error { return fn(orgdb.New(tx)) })
+	return s.h.DB().Writer().Tx(ctx, func(tx sqlite.DBTX) error { return fn(orgdb.New(tx)) })
 }
 
 type scopeKey struct{}
