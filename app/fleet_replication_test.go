@@ -30,7 +30,6 @@ import (
 // loopback S3 server (while the server still runs, so no shutdown sync
 // helps) and every row is looked for.
 func TestFleetWritesReachTheReplicaWithASmallPool(t *testing.T) {
-	t.Parallel()
 	const orgs, cliEvery = 500, 10
 	ctx := context.Background()
 	s3 := s3test.Start(t)

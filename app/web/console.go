@@ -66,7 +66,9 @@ func (s *Server) replicationState(o tenant.Org) string {
 	st := s.onboarding.ReplicaStatus(path)
 	switch {
 	case !st.Known:
-		return "not replicating"
+		// Organizations are replicated while open (issue 12); a closed
+		// one was shipped when it closed.
+		return "idle: not open now; its changes were shipped when it closed, and it replicates again when opened"
 	case st.Err != "":
 		return "failing: " + st.Err
 	case st.LastSync.IsZero():
