@@ -38,6 +38,24 @@ type DBTX interface {
 // cannot be prepared on the pool then) and is prepared after the
 // transaction ends.
 //
+// Statements re-prepared inside sqlite3_step: SQLite re-prepares a
+// statement on its next step when it expired, after a schema change
+// (SQLITE_SCHEMA: our migrations run before serving; Litestream's
+// CREATE TABLE IF NOT EXISTS runs once at start and its _litestream_seq
+// updates are plain writes) or when a parameter whose value the planner
+// used is bound to a different value. This SQLite reads the value bound to
+// a bare "LIMIT ?" when planning (sqlite3ExprIsInteger, for the LIMIT
+// register and the row estimate) and marks the parameter, so a statement
+// prepared per call was prepared twice (prepare, bind, expire, prepare
+// again in step), and a cached one is prepared again each time the limit
+// differs from its previous run on that connection. Our queries write
+// LIMIT CAST(? AS INTEGER), which the planner does not look into
+// (TestNoBareLimitParameter keeps it so). A "col = ?" term in a join or an
+// ORDER BY query is marked too, but only a change to or from 0 or 1
+// expires it, and the driver leaves integer bindings in place between
+// runs, so ids re-prepare only when they cross 1. No ANALYZE runs, so
+// STAT4 samples never make range parameters plan-dependent either.
+//
 // A statement must not run again in the same transaction while rows it
 // returned are still open (the second run would reset the first's
 // cursor); sqlc's functions always read and close their rows before

@@ -28,4 +28,4 @@ SELECT event_registrations.*, users.name AS member_name, events.name AS event_na
 FROM event_registrations
 JOIN users ON users.id = event_registrations.user_id
 JOIN events ON events.id = event_registrations.event_id
-ORDER BY event_registrations.created_at DESC, event_registrations.id DESC LIMIT ?;
+ORDER BY event_registrations.created_at DESC, event_registrations.id DESC LIMIT CAST(sqlc.arg(limit) AS INTEGER);

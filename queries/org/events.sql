@@ -11,4 +11,4 @@ SELECT * FROM events WHERE id = ?;
 -- Events that have not ended, soonest first, with the places taken.
 SELECT sqlc.embed(events),
     (SELECT count(*) FROM event_registrations r WHERE r.event_id = events.id AND r.status != 'cancelled') AS taken
-FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?;
+FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT CAST(sqlc.arg(limit) AS INTEGER);

@@ -24,7 +24,7 @@ UPDATE invitations SET revoked_at = ?
 WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL;
 
 -- name: InvitationListRecent :many
-SELECT * FROM invitations ORDER BY created_at DESC, id DESC LIMIT ?;
+SELECT * FROM invitations ORDER BY created_at DESC, id DESC LIMIT CAST(sqlc.arg(limit) AS INTEGER);
 
 -- name: InvitationListByRole :many
-SELECT * FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT ?;
+SELECT * FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT CAST(sqlc.arg(limit) AS INTEGER);

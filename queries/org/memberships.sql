@@ -11,7 +11,7 @@ SELECT * FROM memberships WHERE id = ?;
 -- A member's memberships, newest first, each with its payment.
 SELECT sqlc.embed(memberships), payments.reference, payments.status AS payment_status, payments.method
 FROM memberships JOIN payments ON payments.membership_id = memberships.id
-WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT ?;
+WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT CAST(sqlc.arg(limit) AS INTEGER);
 
 -- name: MembershipHeldCount :one
 -- Memberships of a member that are active and not over on the given day.

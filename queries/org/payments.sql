@@ -22,7 +22,7 @@ JOIN memberships ON memberships.id = payments.membership_id
 JOIN users ON users.id = memberships.user_id
 WHERE payments.status = 'pending'
 ORDER BY payments.created_at, payments.id
-LIMIT ?;
+LIMIT CAST(sqlc.arg(limit) AS INTEGER);
 
 -- name: PaymentPendingCount :one
 SELECT count(*) FROM payments WHERE status = 'pending';

@@ -9,7 +9,7 @@ SELECT * FROM settings_versions WHERE version = ?;
 
 -- name: SettingsVersionList :many
 -- History, newest first, one page.
-SELECT * FROM settings_versions ORDER BY version DESC LIMIT ? OFFSET ?;
+SELECT * FROM settings_versions ORDER BY version DESC LIMIT CAST(sqlc.arg(limit) AS INTEGER) OFFSET sqlc.arg(offset);
 
 -- name: SettingsVersionCount :one
 SELECT count(*) FROM settings_versions;

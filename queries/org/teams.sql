@@ -24,7 +24,7 @@ SELECT t.id, t.slug, t.name, t.city, t.province, t.colours, t.created_at,
         WHERE c.team_id = t.id AND c.status = 'active' AND c.role = 'captain'), '') AS TEXT) AS captains
 FROM teams t
 ORDER BY t.name_key
-LIMIT ?;
+LIMIT CAST(sqlc.arg(limit) AS INTEGER);
 
 -- name: TeamListByUser :many
 -- A member's teams and team invitations, by team name.
@@ -32,7 +32,7 @@ SELECT t.id, t.slug, t.name, t.city, t.province, t.colours, m.id AS member_id, m
 FROM team_members m JOIN teams t ON t.id = m.team_id
 WHERE m.user_id = ? AND m.status IN ('invited', 'active')
 ORDER BY t.name_key, t.id
-LIMIT ?;
+LIMIT CAST(sqlc.arg(limit) AS INTEGER);
 
 -- name: TeamSummary :one
 -- One row of the admins' list (after an edit).

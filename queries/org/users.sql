@@ -15,7 +15,7 @@ RETURNING *;
 SELECT * FROM users
 WHERE (CAST(sqlc.arg(query) AS TEXT) = '' OR instr(lower(name), sqlc.arg(query)) > 0 OR instr(email, sqlc.arg(query)) > 0)
 ORDER BY name COLLATE NOCASE, id
-LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+LIMIT CAST(sqlc.arg(lim) AS INTEGER) OFFSET sqlc.arg(off);
 
 -- name: UserSearchCount :one
 SELECT count(*) FROM users

@@ -24,7 +24,7 @@ UPDATE organizations SET status = ?, updated_at = ? WHERE id = ?;
 SELECT * FROM organizations
 WHERE (CAST(sqlc.arg(query) AS TEXT) = '' OR instr(lower(name), sqlc.arg(query)) > 0 OR instr(slug, sqlc.arg(query)) > 0)
 ORDER BY name COLLATE NOCASE, slug
-LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+LIMIT CAST(sqlc.arg(lim) AS INTEGER) OFFSET sqlc.arg(off);
 
 -- name: OrganizationSearchCount :one
 SELECT count(*) FROM organizations

@@ -40,16 +40,16 @@ func (q *Queries) AuditCreate(ctx context.Context, arg AuditCreateParams) error 
 }
 
 const auditList = `-- name: AuditList :many
-SELECT id, at, actor_id, actor, "action", subject, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT ? OFFSET ?
+SELECT id, at, actor_id, actor, "action", subject, detail, ip FROM audit_log ORDER BY at DESC, id DESC LIMIT CAST(?2 AS INTEGER) OFFSET ?1
 `
 
 type AuditListParams struct {
-	Limit  int64
 	Offset int64
+	Limit  int64
 }
 
 func (q *Queries) AuditList(ctx context.Context, arg AuditListParams) ([]AuditLog, error) {
-	rows, err := q.db.QueryContext(ctx, auditList, arg.Limit, arg.Offset)
+	rows, err := q.db.QueryContext(ctx, auditList, arg.Offset, arg.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -228,7 +228,7 @@ SELECT event_registrations.id, event_registrations.event_id, event_registrations
 FROM event_registrations
 JOIN users ON users.id = event_registrations.user_id
 JOIN events ON events.id = event_registrations.event_id
-ORDER BY event_registrations.created_at DESC, event_registrations.id DESC LIMIT ?
+ORDER BY event_registrations.created_at DESC, event_registrations.id DESC LIMIT CAST(?1 AS INTEGER)
 `
 
 type EventRegistrationsRecentRow struct {

@@ -98,7 +98,7 @@ func (q *Queries) EventGet(ctx context.Context, id int64) (Event, error) {
 const eventListUpcoming = `-- name: EventListUpcoming :many
 SELECT events.id, events.name, events.kind, events.starts_on, events.ends_on, events.venue, events.registration_opens_at, events.registration_closes_at, events.capacity, events.team_fee_cents, events.individual_fee_cents, events.currency, events.created_at, events.updated_at,
     (SELECT count(*) FROM event_registrations r WHERE r.event_id = events.id AND r.status != 'cancelled') AS taken
-FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT ?
+FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT CAST(?2 AS INTEGER)
 `
 
 type EventListUpcomingParams struct {

@@ -118,7 +118,7 @@ func (q *Queries) InvitationCreate(ctx context.Context, arg InvitationCreatePara
 }
 
 const invitationListByRole = `-- name: InvitationListByRole :many
-SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT ?
+SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations WHERE role = ? ORDER BY created_at DESC, id DESC LIMIT CAST(?2 AS INTEGER)
 `
 
 type InvitationListByRoleParams struct {
@@ -161,7 +161,7 @@ func (q *Queries) InvitationListByRole(ctx context.Context, arg InvitationListBy
 }
 
 const invitationListRecent = `-- name: InvitationListRecent :many
-SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations ORDER BY created_at DESC, id DESC LIMIT ?
+SELECT id, email, name, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at FROM invitations ORDER BY created_at DESC, id DESC LIMIT CAST(?1 AS INTEGER)
 `
 
 func (q *Queries) InvitationListRecent(ctx context.Context, limit int64) ([]Invitation, error) {

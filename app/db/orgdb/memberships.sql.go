@@ -120,7 +120,7 @@ func (q *Queries) MembershipHeldCount(ctx context.Context, arg MembershipHeldCou
 const membershipListByUser = `-- name: MembershipListByUser :many
 SELECT memberships.id, memberships.user_id, memberships.membership_type_id, memberships.type_name, memberships.season_name, memberships.start_date, memberships.end_date, memberships.price_cents, memberships.currency, memberships.status, memberships.waiver_accepted_at, memberships.created_at, memberships.activated_at, payments.reference, payments.status AS payment_status, payments.method
 FROM memberships JOIN payments ON payments.membership_id = memberships.id
-WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT ?
+WHERE memberships.user_id = ? ORDER BY memberships.created_at DESC, memberships.id DESC LIMIT CAST(?2 AS INTEGER)
 `
 
 type MembershipListByUserParams struct {

@@ -121,7 +121,7 @@ JOIN memberships ON memberships.id = payments.membership_id
 JOIN users ON users.id = memberships.user_id
 WHERE payments.status = 'pending'
 ORDER BY payments.created_at, payments.id
-LIMIT ?
+LIMIT CAST(?1 AS INTEGER)
 `
 
 type PaymentListPendingRow struct {

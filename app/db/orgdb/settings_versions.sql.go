@@ -99,17 +99,17 @@ func (q *Queries) SettingsVersionGet(ctx context.Context, version int64) (Settin
 }
 
 const settingsVersionList = `-- name: SettingsVersionList :many
-SELECT version, display_name, contact_email, timezone, currency, season_name, season_start, season_end, registration_open, registration_opens_on, registration_closes_on, waiver_text, brand_color, saved_at, saved_by_id, saved_by FROM settings_versions ORDER BY version DESC LIMIT ? OFFSET ?
+SELECT version, display_name, contact_email, timezone, currency, season_name, season_start, season_end, registration_open, registration_opens_on, registration_closes_on, waiver_text, brand_color, saved_at, saved_by_id, saved_by FROM settings_versions ORDER BY version DESC LIMIT CAST(?2 AS INTEGER) OFFSET ?1
 `
 
 type SettingsVersionListParams struct {
-	Limit  int64
 	Offset int64
+	Limit  int64
 }
 
 // History, newest first, one page.
 func (q *Queries) SettingsVersionList(ctx context.Context, arg SettingsVersionListParams) ([]SettingsVersion, error) {
-	rows, err := q.db.QueryContext(ctx, settingsVersionList, arg.Limit, arg.Offset)
+	rows, err := q.db.QueryContext(ctx, settingsVersionList, arg.Offset, arg.Limit)
 	if err != nil {
 		return nil, err
 	}

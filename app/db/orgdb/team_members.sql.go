@@ -195,7 +195,7 @@ LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN member_profiles p ON p.user_id = m.user_id
 WHERE m.team_id = ? AND m.status IN ('invited', 'active')
 ORDER BY CASE m.role WHEN 'captain' THEN 0 WHEN 'coach' THEN 1 ELSE 2 END, name COLLATE NOCASE, m.id
-LIMIT ?
+LIMIT CAST(?2 AS INTEGER)
 `
 
 type TeamMemberRosterParams struct {

@@ -97,7 +97,7 @@ SELECT t.id, t.slug, t.name, t.city, t.province, t.colours, t.created_at,
         WHERE c.team_id = t.id AND c.status = 'active' AND c.role = 'captain'), '') AS TEXT) AS captains
 FROM teams t
 ORDER BY t.name_key
-LIMIT ?
+LIMIT CAST(?1 AS INTEGER)
 `
 
 type TeamListRow struct {
@@ -152,7 +152,7 @@ SELECT t.id, t.slug, t.name, t.city, t.province, t.colours, m.id AS member_id, m
 FROM team_members m JOIN teams t ON t.id = m.team_id
 WHERE m.user_id = ? AND m.status IN ('invited', 'active')
 ORDER BY t.name_key, t.id
-LIMIT ?
+LIMIT CAST(?2 AS INTEGER)
 `
 
 type TeamListByUserParams struct {

@@ -107,7 +107,7 @@ const userSearch = `-- name: UserSearch :many
 SELECT id, email, name, password_hash, role, status, created_at, updated_at, last_login_at FROM users
 WHERE (CAST(?1 AS TEXT) = '' OR instr(lower(name), ?1) > 0 OR instr(email, ?1) > 0)
 ORDER BY name COLLATE NOCASE, id
-LIMIT ?3 OFFSET ?2
+LIMIT CAST(?3 AS INTEGER) OFFSET ?2
 `
 
 type UserSearchParams struct {

@@ -139,7 +139,7 @@ const organizationSearch = `-- name: OrganizationSearch :many
 SELECT id, slug, name, status, created_at, updated_at FROM organizations
 WHERE (CAST(?1 AS TEXT) = '' OR instr(lower(name), ?1) > 0 OR instr(slug, ?1) > 0)
 ORDER BY name COLLATE NOCASE, slug
-LIMIT ?3 OFFSET ?2
+LIMIT CAST(?3 AS INTEGER) OFFSET ?2
 `
 
 type OrganizationSearchParams struct {

@@ -38,7 +38,7 @@ func (q *Queries) PlatformAuditCreate(ctx context.Context, arg PlatformAuditCrea
 }
 
 const platformAuditForOrg = `-- name: PlatformAuditForOrg :many
-SELECT id, at, actor, "action", org_id, org_slug, detail, ip FROM platform_audit WHERE org_id = ? ORDER BY at DESC, id DESC LIMIT ?
+SELECT id, at, actor, "action", org_id, org_slug, detail, ip FROM platform_audit WHERE org_id = ? ORDER BY at DESC, id DESC LIMIT CAST(?2 AS INTEGER)
 `
 
 type PlatformAuditForOrgParams struct {
@@ -79,7 +79,7 @@ func (q *Queries) PlatformAuditForOrg(ctx context.Context, arg PlatformAuditForO
 }
 
 const platformAuditRecent = `-- name: PlatformAuditRecent :many
-SELECT id, at, actor, "action", org_id, org_slug, detail, ip FROM platform_audit ORDER BY at DESC, id DESC LIMIT ?
+SELECT id, at, actor, "action", org_id, org_slug, detail, ip FROM platform_audit ORDER BY at DESC, id DESC LIMIT CAST(?1 AS INTEGER)
 `
 
 func (q *Queries) PlatformAuditRecent(ctx context.Context, limit int64) ([]PlatformAudit, error) {
