@@ -35,12 +35,17 @@ import (
 // `migrate` remains for operators who want every file migrated up front.
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var cfg config
+	var mc metricsConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.flags(fs)
 	cfg.serveFlags(fs)
+	mc.flags(fs)
 	cfg.newPlatformFlag(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := mc.check(); err != nil {
 		return err
 	}
 	unlock, err := ops.Lock(cfg.DataDir)
@@ -107,8 +112,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
-	pool := tenant.NewPool(a.reg, tenant.PoolOptions{
+	var pool *tenant.Pool
+	m := newMetrics(mc, a, rep, &pool)
+	pool = tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
+		OnOpened: m.ColdOpen,
 		// Replication follows the pool: an org is replicated while open
 		// and let go, after a final sync, once the pool has closed it.
 		OnOpen: func(ctx context.Context, o tenant.Org) error {
@@ -152,6 +160,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		MailConfigured: cfg.SMTPURL != "",
 		TrustedProxies: cfg.trustedProxies(),
 		CSRFKey:        csrfKey,
+		Metrics:        m,
 	})
 	if err != nil {
 		return err
@@ -163,6 +172,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := control.Start(cfg.OpsAddr, cfg.DataDir); err != nil {
 		return fmt.Errorf("ops endpoint: %w", err)
 	}
+	metricsLn := startMetrics(mc, a, m, rep)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(cfg.Addr) }()
@@ -176,7 +186,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return errors.Join(srv.Shutdown(sctx), control.Shutdown(sctx, cfg.DataDir))
+	return errors.Join(srv.Shutdown(sctx), control.Shutdown(sctx, cfg.DataDir), metricsLn.Shutdown(sctx))
 }
 
 // replicaStatus adapts the replicator's status for the console.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,6 +50,20 @@ type Outbox struct {
 	abortCtx context.Context    // cancelled when Close gives up waiting
 	abort    context.CancelFunc // cancels abortCtx
 	done     chan struct{}      // closed when the worker has exited
+
+	sent, failed atomic.Int64 // for Stats
+}
+
+// OutboxStats are the outbox's figures, for monitoring.
+type OutboxStats struct {
+	Queued int   // waiting to be sent now
+	Sent   int64 // delivered since start
+	Failed int64 // given up on after every retry, or dropped
+}
+
+// Stats returns the outbox's figures.
+func (o *Outbox) Stats() OutboxStats {
+	return OutboxStats{Queued: len(o.queue), Sent: o.sent.Load(), Failed: o.failed.Load()}
 }
 
 // queued is a message with the context of the request that sent it, kept
@@ -105,6 +120,7 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	case o.queue <- queued{ctx: context.WithoutCancel(ctx), msg: m}:
 		return nil
 	default:
+		o.failed.Add(1)
 		o.log.ErrorContext(ctx, "mail dropped: outbox queue full",
 			slog.String("to", m.To), slog.String("subject", m.Subject))
 		return ErrOutboxFull
@@ -140,6 +156,7 @@ func (o *Outbox) run() {
 	defer o.abort() // release the context's resources
 	for q := range o.queue {
 		if o.abortCtx.Err() != nil {
+			o.failed.Add(1)
 			o.log.ErrorContext(q.ctx, "mail dropped: outbox closed before it could be sent",
 				slog.String("to", q.msg.To), slog.String("subject", q.msg.Subject))
 			continue
@@ -160,12 +177,14 @@ func (o *Outbox) deliver(q queued) {
 	for attempt := 1; ; attempt++ {
 		err := o.attempt(ctx, q.msg)
 		if err == nil {
+			o.sent.Add(1)
 			o.log.InfoContext(ctx, "mail sent",
 				slog.String("to", q.msg.To), slog.String("subject", q.msg.Subject),
 				slog.Int("attempt", attempt))
 			return
 		}
 		if attempt == attempts || ctx.Err() != nil {
+			o.failed.Add(1)
 			o.log.ErrorContext(ctx, "mail not sent, giving up",
 				slog.String("to", q.msg.To), slog.String("subject", q.msg.Subject),
 				slog.Int("attempts", attempt), slog.Any("error", err))
@@ -180,6 +199,7 @@ func (o *Outbox) deliver(q queued) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
+			o.failed.Add(1)
 			o.log.ErrorContext(ctx, "mail not sent, outbox closed during retries",
 				slog.String("to", q.msg.To), slog.String("subject", q.msg.Subject),
 				slog.Int("attempts", attempt), slog.Any("error", err))

@@ -42,6 +42,10 @@ type PoolOptions struct {
 	// and stops replicating it). Its error is logged. Close does not call
 	// it: at shutdown the replicator's own Close ships everything.
 	OnClose func(context.Context, Org) error
+	// OnOpened, if set, is told how long each successful cold open took
+	// (open, migration if behind, identity check, OnOpen), off the pool
+	// lock: the metrics' cold-open histogram and per-org counts.
+	OnOpened func(Org, time.Duration)
 }
 
 // Pool keeps organization databases open on demand. The first request for
@@ -240,10 +244,14 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	}
 	e.lastUsed = p.now()
 	e.elem = p.lru.PushFront(e)
+	took := time.Since(start)
 	p.stats.Opens++
-	p.stats.OpenTime += time.Since(start)
+	p.stats.OpenTime += took
 	p.closeLocked(p.evictLocked(), "evicted")
 	p.mu.Unlock()
+	if p.opt.OnOpened != nil {
+		p.opt.OnOpened(e.org, took)
+	}
 	return &Handle{pool: p, e: e}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"sportsapp/app/event"
 	"sportsapp/app/mail"
 	"sportsapp/app/membership"
+	"sportsapp/app/metrics"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -44,6 +45,7 @@ type envOptions struct {
 	Mail           mail.Sender // default: log only
 	LoginAttempts  int
 	TrustedProxies []string
+	Metrics        *metrics.Metrics // default: none
 }
 
 func newEnv(t testing.TB, pool tenant.PoolOptions) *env {
@@ -74,6 +76,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil, TrustedProxies: opt.TrustedProxies,
+		Metrics: opt.Metrics,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -116,6 +116,7 @@ var matrix = map[string]row{
 	"POST platform /login":                                     everyone,
 	"POST platform /logout":                                    operators,
 	"GET platform /console":                                    operators,
+	"GET platform /console/system":                             operators,
 	"GET platform /console/new":                                operators,
 	"POST platform /console/new/step":                          operators,
 	"POST platform /console/new/slug":                          operators,

@@ -114,6 +114,7 @@ func (s *Server) routes() []route {
 		{post, "/login", plat, public, true, s.handlePlatformLogin},
 		{post, "/logout", plat, superAdmin, false, s.handlePlatformLogout},
 		{get, "/console", plat, superAdmin, false, s.handleConsole},
+		{get, "/console/system", plat, superAdmin, false, s.handleConsoleSystem},
 		{get, "/console/new", plat, superAdmin, false, s.handleWizard},
 		{post, "/console/new/step", plat, superAdmin, false, s.handleWizardStep},
 		{post, "/console/new/slug", plat, superAdmin, false, s.handleWizardSlug},
@@ -156,6 +157,13 @@ func (s *Server) mount(table []route) {
 		}}
 		if limited[k] {
 			stack = append([]fiber.Handler{s.rateLimit(k.path)}, stack...)
+		}
+		if s.metrics != nil {
+			path := k.path
+			stack = append([]fiber.Handler{func(c *fiber.Ctx) error {
+				c.Locals(localRoute, path) // the pattern, for metrics
+				return c.Next()
+			}}, stack...)
 		}
 		if k.method == fiber.MethodGet {
 			s.app.Get(k.path, stack...) // also answers HEAD

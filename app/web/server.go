@@ -22,6 +22,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
+	"sportsapp/app/metrics"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
 	"sportsapp/app/superadmin"
@@ -49,6 +50,7 @@ type Server struct {
 	csrfKey        []byte         // signs CSRF tokens
 	limits         *boundedStore  // the rate limiter's per-client counters
 	signins        *auth.Throttle // failed sign-ins per account
+	metrics        *metrics.Metrics
 	now            func() time.Time
 }
 
@@ -86,6 +88,9 @@ type Deps struct {
 	// (links, Origin checks) and the organization cannot be forged by
 	// clients.
 	TrustedProxies []string
+	// Metrics, if set, records every request (by route pattern) and feeds
+	// the console's system page; nil serves without instrumentation.
+	Metrics *metrics.Metrics
 }
 
 // New builds the server, its middleware and its routes.
@@ -112,6 +117,7 @@ func New(d Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.metrics = d.Metrics
 	s.limits = newBoundedStore(limiterKeys)
 	s.csrfKey = d.CSRFKey
 	if len(s.csrfKey) == 0 {
@@ -145,6 +151,9 @@ func New(d Deps) (*Server, error) {
 	})
 	s.app.Use(recover.New())
 	s.app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
+	if s.metrics != nil {
+		s.app.Use(s.observe) // outside logRequests: sees the final status
+	}
 	s.app.Use(s.logRequests)
 	s.app.Use(securityHeaders)
 	s.app.Use(s.resolveHost)

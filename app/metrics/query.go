@@ -1,0 +1,57 @@
+package metrics
+
+import (
+	"log/slog"
+	"time"
+)
+
+// SlowQuery is one query slower than the threshold.
+type SlowQuery struct {
+	At       time.Time
+	Org      string // slug, or "platform"
+	Query    string // sqlc name
+	Duration time.Duration
+	Err      string
+}
+
+// slowKept is how many slow queries the console shows.
+const slowKept = 50
+
+// QueryObserver returns the function a statement cache calls after each
+// query (sqlite.Stmts.Observe) of the database of org (a slug, or
+// "platform"): the query's duration goes to the histogram, and a query
+// slower than the threshold is logged with the org, the query name and the
+// duration, and counted. The hook has no context, so the line carries no
+// request id.
+func (m *Metrics) QueryObserver(org string) func(name string, d time.Duration, err error) {
+	return func(name string, d time.Duration, err error) {
+		m.queries.WithLabelValues(name).Observe(d.Seconds())
+		if d < m.slowAfter {
+			return
+		}
+		m.slow.WithLabelValues(name).Inc()
+		sq := SlowQuery{At: m.now(), Org: org, Query: name, Duration: d}
+		if err != nil {
+			sq.Err = err.Error()
+		}
+		m.log.Warn("slow query", slog.String("org", org), slog.String("query", name),
+			slog.Duration("dur", d), slog.Any("err", err))
+		m.slowMu.Lock()
+		m.slowLog = append(m.slowLog, sq)
+		if len(m.slowLog) > slowKept {
+			m.slowLog = m.slowLog[len(m.slowLog)-slowKept:]
+		}
+		m.slowMu.Unlock()
+	}
+}
+
+// SlowQueries returns the recent slow queries, newest first.
+func (m *Metrics) SlowQueries() []SlowQuery {
+	m.slowMu.Lock()
+	defer m.slowMu.Unlock()
+	out := make([]SlowQuery, len(m.slowLog))
+	for i, q := range m.slowLog {
+		out[len(out)-1-i] = q
+	}
+	return out
+}

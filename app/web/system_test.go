@@ -1,0 +1,150 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/common/expfmt"
+
+	"sportsapp/app/auth"
+	"sportsapp/app/metrics"
+	"sportsapp/app/tenant"
+)
+
+// scrape reads the metrics listener's /metrics and returns the value of
+// the sample of family name whose labels include every pair in want (0 if
+// there is none).
+func scrape(t *testing.T, h http.Handler, name string, want map[string]string) float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics: %d", rec.Code)
+	}
+	var p expfmt.TextParser
+	fams, err := p.TextToMetricFamilies(rec.Body)
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	fam, ok := fams[name]
+	if !ok {
+		return 0
+	}
+	var sum float64
+next:
+	for _, m := range fam.GetMetric() {
+		got := map[string]string{}
+		for _, l := range m.GetLabel() {
+			got[l.GetName()] = l.GetValue()
+		}
+		for k, v := range want {
+			if got[k] != v {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			sum += m.GetCounter().GetValue()
+		case m.Gauge != nil:
+			sum += m.GetGauge().GetValue()
+		case m.Histogram != nil:
+			sum += float64(m.GetHistogram().GetSampleCount())
+		}
+	}
+	return sum
+}
+
+// TestMetricsCountRequestsByRoute: N requests move the counter of their
+// route pattern (not the raw path), method and status class by exactly N.
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	m := metrics.New(metrics.Options{Log: quiet})
+	e := newEnvWith(t, envOptions{Metrics: m, PoolOptions: tenant.PoolOptions{OnOpened: m.ColdOpen}})
+	o := e.org("metrics-club", "Metrics Club")
+	h := m.Handler(nil)
+	login := map[string]string{"route": "/login", "method": "GET", "code": "2xx"}
+	teams := map[string]string{"route": "/teams/:slug", "method": "GET", "code": "3xx"}
+	before := scrape(t, h, "sportsapp_http_requests_total", login)
+	const n = 7
+	for range n {
+		if res := e.get("metrics-club.localhost", "/login"); res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /login: %d", res.StatusCode)
+		}
+		e.get("metrics-club.localhost", "/teams/some-team") // anonymous: to the sign-in page
+	}
+	if got := scrape(t, h, "sportsapp_http_requests_total", login) - before; got != n {
+		t.Errorf("GET /login 2xx moved by %v, want %d", got, n)
+	}
+	if got := scrape(t, h, "sportsapp_http_requests_total", teams); got != n {
+		t.Errorf("GET /teams/:slug 3xx = %v, want %d", got, n)
+	}
+	if got := scrape(t, h, "sportsapp_http_request_duration_seconds", map[string]string{"route": "/login"}); got != n {
+		t.Errorf("latency observations for /login = %v, want %d", got, n)
+	}
+	e.get("metrics-club.localhost", "/no/such/page")
+	if got := scrape(t, h, "sportsapp_http_requests_total", map[string]string{"route": "unmatched", "code": "4xx"}); got != 1 {
+		t.Errorf("unmatched 4xx = %v, want 1", got)
+	}
+	if got := scrape(t, h, "sportsapp_pool_opens_total", nil); got != 0 {
+		t.Errorf("pool series without a pool source = %v", got)
+	}
+	if got := scrape(t, h, "sportsapp_pool_open_duration_seconds", nil); got != 1 {
+		t.Errorf("cold opens observed = %v, want 1", got)
+	}
+	top := m.Usage.Top(20)
+	if len(top) != 1 || top[0].Slug != o.Slug || top[0].Requests != 2*n+1 || top[0].ColdOpens != 1 {
+		t.Errorf("usage = %+v, want %s with %d requests and 1 cold open", top, o.Slug, 2*n+1)
+	}
+	if got := scrape(t, h, "go_goroutines", nil); got == 0 {
+		t.Error("no Go runtime series: the default registry is not gathered")
+	}
+}
+
+// TestMetricsNotOnThePublicApp: the metrics listener's paths are 404 on
+// every kind of Host of the public app.
+func TestMetricsNotOnThePublicApp(t *testing.T) {
+	m := metrics.New(metrics.Options{Log: quiet})
+	e := newEnvWith(t, envOptions{Metrics: m})
+	e.org("metrics-club", "Metrics Club")
+	for _, host := range []string{"metrics-club.localhost", "admin.localhost", "localhost", "nosuch.localhost", "127.0.0.1"} {
+		for _, path := range []string{"/metrics", "/healthz", "/readyz", "/debug/pprof/", "/debug/pprof/heap"} {
+			res := e.get(host, path)
+			if res.StatusCode != http.StatusNotFound && !(host == "localhost" && res.StatusCode == http.StatusFound) {
+				t.Errorf("%s%s: %d, want 404", host, path, res.StatusCode)
+			}
+			if strings.Contains(body(t, res), "go_goroutines") {
+				t.Errorf("%s%s served metrics", host, path)
+			}
+		}
+	}
+}
+
+// TestSystemPage: the console's system page shows the figures, and its
+// htmx poll gets just the partial.
+func TestSystemPage(t *testing.T) {
+	m := metrics.New(metrics.Options{Log: quiet, Sources: metrics.Sources{Gate: auth.Stats}})
+	e := newEnvWith(t, envOptions{Metrics: m})
+	e.org("busy-club", "Busy Club")
+	e.get("busy-club.localhost", "/login")
+	token := e.superSession(e.superAdmin("ops@example.org", "operator password 1"))
+	cookie := auth.PlatformSessionCookie + "=" + token
+
+	res := e.get("admin.localhost", "/console/system", "Cookie", cookie)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("system page: %d %s", res.StatusCode, body(t, res))
+	}
+	d := doc(t, res)
+	if got := d.Find("#system[hx-get='/console/system'][hx-trigger='every 5s']").Length(); got != 1 {
+		t.Errorf("polling partial: %d, want 1", got)
+	}
+	if got := d.Find("#system td:contains('busy-club')").Length(); got != 1 {
+		t.Errorf("busy-club in the top organizations: %d rows", got)
+	}
+
+	res = e.get("admin.localhost", "/console/system", "Cookie", cookie, hxRequest, "true")
+	b := body(t, res)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(b), `<div id="system"`) {
+		t.Errorf("htmx poll: %d, want the partial alone:\n%.200s", res.StatusCode, b)
+	}
+}
