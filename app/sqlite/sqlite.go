@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -44,6 +45,9 @@ import (
 // does not choose one: enough for a few concurrent requests on one org
 // without holding many file descriptors per open org.
 const DefaultReaders = 4
+
+// ReaderIdleTime is how long an unused read connection stays open.
+const ReaderIdleTime = time.Minute
 
 // Options controls how a file is opened.
 type Options struct {
@@ -143,6 +147,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
+	// Readers connect on first use and close after a minute unused, so an
+	// open but quiet organization holds only its writer (and replication)
+	// descriptors: the pool's cap can then be sized for thousands of orgs.
+	r.SetConnMaxIdleTime(ReaderIdleTime)
 	return &DB{Path: path, W: w, R: r}, nil
 }
 
