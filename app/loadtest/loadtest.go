@@ -185,7 +185,9 @@ func (h *harness) run(ctx context.Context, r int) error {
 	fmt.Fprintf(cfg.Progress, "run %d/%d: starting the server\n", r+1, cfg.Runs)
 	app, err := startApp(ctx, cfg, h.data, h.log)
 	if err != nil {
-		return fmt.Errorf("%w (log: %s)", err, filepath.Join(cfg.Dir, serverLog))
+		err = fmt.Errorf("%w (log: %s)", err, filepath.Join(cfg.Dir, serverLog))
+		h.res.note(MeasureStartup, err.Error())
+		return err
 	}
 	defer func() {
 		if err := app.stop(); err != nil {

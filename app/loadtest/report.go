@@ -211,6 +211,9 @@ func rows(cfg *Config, res *results) []row {
 		start.RSS, start.FDs = mb(first.RSS), strconv.Itoa(first.FDs)
 		start.Note = fmt.Sprintf("median of %d starts (s: %s); replicas in sync after (s): %s", n, strings.Join(each, " "), strings.Join(sync, " "))
 	}
+	if len(res.starts) == 0 && len(res.notes[MeasureStartup]) > 0 {
+		start.Result = "failed"
+	}
 	add(MeasureStartup, start)
 
 	flood := row{Measure: "8 cookieless GET flood, RSS", Goal: "flat", Result: "not measured"}

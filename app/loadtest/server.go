@@ -93,7 +93,7 @@ func startApp(ctx context.Context, cfg *Config, d *dataset, log io.Writer) (*app
 			if err == nil {
 				err = errors.New("it stopped")
 			}
-			return nil, fmt.Errorf("the server did not start: %w", err)
+			return nil, fmt.Errorf("serve returned %.0f s after it was started, without answering a request: %w", time.Since(begin).Seconds(), err)
 		case <-time.After(2 * time.Millisecond):
 		}
 		if time.Since(begin) > startTimeout {
