@@ -9,6 +9,20 @@ import (
 	"time"
 )
 
+type Domain struct {
+	Name         string
+	OrgID        string
+	Token        string
+	Status       string
+	IsPrimary    int64
+	CreatedAt    time.Time
+	VerifiedAt   sql.NullTime
+	CheckedAt    sql.NullTime
+	CheckResult  string
+	NextCheckAt  sql.NullTime
+	MissingSince sql.NullTime
+}
+
 type Organization struct {
 	ID        string
 	Slug      string
