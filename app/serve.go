@@ -116,7 +116,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	m := newMetrics(mc, a, rep, &pool)
 	pool = tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
-		OnOpened: m.ColdOpen,
+		OnOpened: m.ColdOpen, Observe: m.OrgQueries,
 		// Replication follows the pool: an org is replicated while open
 		// and let go, after a final sync, once the pool has closed it.
 		OnOpen: func(ctx context.Context, o tenant.Org) error {

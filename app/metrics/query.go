@@ -3,6 +3,8 @@ package metrics
 import (
 	"log/slog"
 	"time"
+
+	"sportsapp/app/tenant"
 )
 
 // SlowQuery is one query slower than the threshold.
@@ -43,6 +45,12 @@ func (m *Metrics) QueryObserver(org string) func(name string, d time.Duration, e
 		}
 		m.slowMu.Unlock()
 	}
+}
+
+// OrgQueries is QueryObserver for an organization's database
+// (tenant.PoolOptions.Observe).
+func (m *Metrics) OrgQueries(o tenant.Org) func(name string, d time.Duration, err error) {
+	return m.QueryObserver(o.Slug)
 }
 
 // SlowQueries returns the recent slow queries, newest first.

@@ -46,6 +46,10 @@ type PoolOptions struct {
 	// (open, migration if behind, identity check, OnOpen), off the pool
 	// lock: the metrics' cold-open histogram and per-org counts.
 	OnOpened func(Org, time.Duration)
+	// Observe, if set, gives the statement caches of each org database it
+	// opens their sqlite.Stmts.Observe hook (query metrics, slow-query log),
+	// set before the database is handed to any request.
+	Observe func(Org) func(name string, d time.Duration, err error)
 }
 
 // Pool keeps organization databases open on demand. The first request for
@@ -225,6 +229,11 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	// The open is shared: one waiter giving up must not fail the others.
 	start := time.Now()
 	db, err := p.openFile(context.WithoutCancel(ctx), e.org)
+	if err == nil && p.opt.Observe != nil {
+		// Before close(e.ready) publishes db: no query has used the caches.
+		obs := p.opt.Observe(e.org)
+		db.Reader().Observe, db.Writer().Observe = obs, obs
+	}
 	if err == nil && p.opt.OnOpen != nil {
 		if herr := p.opt.OnOpen(context.WithoutCancel(ctx), e.org); herr != nil {
 			p.log.Warn("after opening org database", "org", e.org.Slug, "err", herr)

@@ -5,9 +5,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 
+	"sportsapp/app/account"
 	"sportsapp/app/auth"
 	"sportsapp/app/metrics"
 	"sportsapp/app/tenant"
@@ -148,3 +150,38 @@ func TestSystemPage(t *testing.T) {
 		t.Errorf("htmx poll: %d, want the partial alone:\n%.200s", res.StatusCode, b)
 	}
 }
+
+// TestQueryMetrics: through the pool's Observe hook every org query is
+// timed by its sqlc name, and one over the threshold is logged, counted
+// and listed for the system page with its organization.
+func TestQueryMetrics(t *testing.T) {
+	m := metrics.New(metrics.Options{Log: quiet, SlowQuery: time.Nanosecond})
+	e := newEnvWith(t, envOptions{Metrics: m, PoolOptions: tenant.PoolOptions{Observe: m.OrgQueries}})
+	o := e.org("query-club", "Query Club")
+	sid := e.session(o, e.user(o, "m@example.org", "Member", account.RoleMember, "member password 1"))
+	if res := e.get("query-club.localhost", "/", "Cookie", auth.SessionCookie+"="+sid); res.StatusCode != http.StatusOK {
+		t.Fatalf("home: %d", res.StatusCode)
+	}
+	h := m.Handler(nil)
+	if got := scrape(t, h, "sportsapp_sqlite_query_duration_seconds", nil); got == 0 {
+		t.Error("no query observed")
+	}
+	slow := m.SlowQueries()
+	if len(slow) == 0 || slow[0].Org != "query-club" || slow[0].Query == "" || strings.Contains(slow[0].Query, " ") {
+		t.Errorf("slow queries = %+v, want query-club's, by sqlc name", slow)
+	}
+	if got := scrape(t, h, "sportsapp_sqlite_slow_queries_total", nil); got != float64(len(slow)) {
+		t.Errorf("slow counter %v, listed %d", got, len(slow))
+	}
+}
+
+// sampleSystem fills every box of the system page (TestEveryViewRenders).
+var sampleSystem = systemData{Enabled: true, Snapshot: metrics.Snapshot{
+	Recent:      metrics.Recent{Requests: 120, PerSecond: 2, Errors: 1, MeanOf: 3 * time.Millisecond, Slowest: 80 * time.Millisecond},
+	HasPool:     true,
+	Pool:        tenant.PoolStats{Open: 12, Opens: 40, Evictions: 3},
+	HasRepl:     true,
+	Replication: metrics.ReplicationSummary{Databases: 13, NotInSync: 1, OldestAge: 4},
+	Slow:        []metrics.SlowQuery{{At: time.Now(), Org: "quadball-canada", Query: "EventList", Duration: 120 * time.Millisecond}},
+	Top:         []metrics.OrgUsage{{Slug: "quadball-canada", Requests: 100, Writes: 4, ColdOpens: 1}},
+}}

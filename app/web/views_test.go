@@ -74,6 +74,8 @@ var viewSamples = map[string]any{
 	"admin/_payment_row":     paymentRow{P: samplePayment.P, Done: "Confirmed."},
 	"console/_slug_status":   slugView{Error: "Taken."},
 	"console/created":        createdPage{page: superPage, Created: sampleCreated},
+	"console/system":         systemView{page: superPage, System: sampleSystem},
+	"console/_system":        sampleSystem,
 
 	"settings/edit":       settingsView{page: signedIn, Form: sampleSettingsForm, Types: sampleTypes},
 	"settings/_form":      sampleSettingsForm,
