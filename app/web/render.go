@@ -30,6 +30,7 @@ type page struct {
 	User      *account.User     // signed-in org user, if any
 	Admin     *superadmin.Admin // signed-in super-admin, if any
 	Flash     string            // one-time confirmation from the previous request
+	Path      string            // the request's path, for marking the current page in menus
 }
 
 // layout is the page shell every full page is rendered into.
@@ -74,7 +75,7 @@ func assetURLs() (map[string]string, error) {
 
 // pageFor fills the layout data for the current request.
 func (s *Server) pageFor(c *fiber.Ctx, title string) page {
-	p := page{Title: title, RequestID: requestID(c)}
+	p := page{Title: title, RequestID: requestID(c), Path: c.Path()}
 	p.CSRF, _ = c.Locals(localCSRF).(string)
 	if t, ok := targetOf(c); ok && t.Kind == tenant.HostOrg {
 		p.SiteName, p.IsOrg = t.Org.Name, true
