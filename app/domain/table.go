@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"sportsapp/app/db/platformdb"
 	"sportsapp/app/tenant"
@@ -28,11 +29,31 @@ type snapshot struct {
 }
 
 // NewTable returns an empty table over the registry's platform database;
-// call Reload before serving.
+// call Reload before serving. It reloads itself after every organization
+// change made through reg in this process (a suspension stops certificates
+// and routing at once).
 func NewTable(reg *tenant.Registry, q func() *platformdb.Queries) *Table {
 	t := &Table{reg: reg, q: q}
 	t.snap.Store(&snapshot{})
+	reg.OnChange(func(tenant.Org) { _ = t.Reload(context.Background()) })
 	return t
+}
+
+// Run reloads the table every interval until ctx ends, for changes made
+// by other processes (the CLI).
+func (t *Table) Run(ctx context.Context, every time.Duration, log func(error)) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.Reload(ctx); err != nil && ctx.Err() == nil && log != nil {
+				log(err)
+			}
+		}
+	}
 }
 
 // Reload reads every organization and verified domain again.

@@ -143,6 +143,16 @@ func validHostName(name string) bool {
 type Target struct {
 	Kind HostKind
 	Org  Org // set when Kind is HostOrg
+	// Domain is the organization's verified custom domain the request came
+	// on, or "" on <slug>.<base>.
+	Domain string
+}
+
+// Domains answers which organization a verified custom domain belongs to
+// (domain.Table, from memory). name is lower-case ASCII without a port or a
+// trailing dot.
+type Domains interface {
+	ByDomain(name string) (Org, bool)
 }
 
 // Resolver maps Host values to organizations through the registry, with a
@@ -155,7 +165,12 @@ type Resolver struct {
 	reg     *Registry
 	known   *expirable.LRU[string, Org]
 	unknown *expirable.LRU[string, struct{}]
+	domains Domains // custom domains; nil: none
 }
+
+// SetDomains makes the resolver serve verified custom domains: a valid name
+// outside the base domain is looked up in d before it is a 404.
+func (r *Resolver) SetDomains(d Domains) { r.domains = d }
 
 // NewResolver returns a resolver for hosts under base (e.g. "localhost").
 func NewResolver(base string, reg *Registry, ttl time.Duration) *Resolver {
@@ -177,6 +192,14 @@ func (r *Resolver) Resolve(ctx context.Context, host string) (Target, error) {
 	// The slug becomes a cache key that outlives the request: never let it
 	// share memory with a caller's buffer.
 	kind, slug, err := ParseHost(strings.Clone(host), r.base)
+	if errors.Is(err, ErrUnknownHost) && r.domains != nil {
+		if name, perr := stripPort(host); perr == nil {
+			name = strings.TrimSuffix(strings.ToLower(name), ".")
+			if org, ok := r.domains.ByDomain(name); ok {
+				return Target{Kind: HostOrg, Org: org, Domain: strings.Clone(name)}, nil
+			}
+		}
+	}
 	if err != nil {
 		return Target{}, err
 	}

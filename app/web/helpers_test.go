@@ -12,11 +12,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"sportsapp/app/account"
+	"sportsapp/app/domain"
 	"sportsapp/app/event"
+	"sportsapp/app/internal/dnstest"
 	"sportsapp/app/mail"
 	"sportsapp/app/membership"
 	"sportsapp/app/metrics"
@@ -35,6 +38,8 @@ type env struct {
 	reg      *tenant.Registry
 	pool     *tenant.Pool
 	accounts *account.Service
+	domains  *domain.Service
+	dns      *dnstest.Server // the DNS server domains are checked against
 	dir      string
 	port     string
 }
@@ -71,7 +76,14 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	}
 	onb := &onboarding.Service{Registry: reg, Accounts: accounts, Log: quiet}
 	sets := &settings.Service{}
+	dns := dnstest.Start(t)
+	domains := &domain.Service{DB: db, Registry: reg, Base: "localhost", Checker: domain.NewChecker(dns.Addr, time.Second)}
+	domains.Table = domains.NewTable()
+	if err := domains.Table.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{
+		Domains:    domains,
 		Onboarding: onb, Memberships: &membership.Service{Settings: sets}, Events: &event.Service{Settings: sets},
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
@@ -81,7 +93,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, reg: reg, pool: pool, accounts: accounts, dir: dir}
+	return &env{t: t, srv: srv, reg: reg, pool: pool, accounts: accounts, domains: domains, dns: dns, dir: dir}
 }
 
 func (e *env) org(slug, name string) tenant.Org {

@@ -110,6 +110,11 @@ var matrix = map[string]row{
 	"POST org /admin/membership-types/:id":                  adminsOnly,
 	"POST org /admin/membership-types/:id/archive":          adminsOnly,
 	"POST org /admin/membership-types/:id/restore":          adminsOnly,
+	"GET org /admin/domains":                                adminsOnly,
+	"POST org /admin/domains":                               adminsOnly,
+	"POST org /admin/domains/:name/check":                   adminsOnly,
+	"POST org /admin/domains/:name/primary":                 adminsOnly,
+	"POST org /admin/domains/:name/remove":                  adminsOnly,
 
 	"GET platform /":                                           everyone,
 	"GET platform /login":                                      everyone,
@@ -170,6 +175,10 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		}
 		form.Set("token", token)
 		form.Set("password", "a brand new password")
+	case r.path == "/admin/domains":
+		form.Set("domain", fmt.Sprintf("matrix-%d.example.org", n))
+	case strings.HasPrefix(r.path, "/admin/domains/:name"):
+		path = strings.Replace(path, ":name", w.domainOf(w.a, n, strings.HasSuffix(r.path, "/primary")), 1)
 	case r.path == "/admin/settings/validate/:field":
 		path = strings.Replace(path, ":field", "season_end", 1)
 	case r.path == "/admin/settings/history/:version":
@@ -291,8 +300,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for p := anonymous; p <= superPersona; p++ {
 			n++
-			br := w.as(p, host)
+			// The request's data first: preparing it may undo an earlier
+			// cell's effect on the host (a primary domain redirects it).
 			path, form := w.request(r, n)
+			br := w.as(p, host)
 			var res *http.Response
 			if r.method == http.MethodGet {
 				res, _ = br.get(path)

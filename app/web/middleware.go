@@ -91,6 +91,9 @@ func (s *Server) resolveHost(c *fiber.Ctx) error {
 		// (GET http://localhost/x) would otherwise be appended whole.
 		return c.Redirect(s.hostURL(c, tenant.PlatformSubdomain)+string(c.Request().URI().RequestURI()), fiber.StatusFound)
 	}
+	if ok, err := s.primaryRedirect(c, t); ok {
+		return err // <slug>.<base> of an org with a primary custom domain
+	}
 	c.Locals(localTarget, t)
 	return c.Next()
 }

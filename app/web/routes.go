@@ -42,7 +42,9 @@ const (
 )
 
 // routes is the route table: every page and action the application serves,
-// on which host, and to whom. Read it top to bottom.
+// on which host, and to whom. Read it top to bottom. (One path is outside
+// it: GET /tls/ask, Caddy's certificate check, answered on any Host but only
+// to loopback and trusted proxies; see New and domains.go.)
 func (s *Server) routes() []route {
 	return []route{
 		// Organization host: <slug>.<base>
@@ -107,6 +109,11 @@ func (s *Server) routes() []route {
 		{post, "/admin/membership-types/:id", org, orgAdmin, false, s.handleTypeSave},
 		{post, "/admin/membership-types/:id/archive", org, orgAdmin, false, s.handleTypeArchive},
 		{post, "/admin/membership-types/:id/restore", org, orgAdmin, false, s.handleTypeRestore},
+		{get, "/admin/domains", org, orgAdmin, false, s.handleDomains},
+		{post, "/admin/domains", org, orgAdmin, false, s.handleDomainAdd},
+		{post, "/admin/domains/:name/check", org, orgAdmin, false, s.handleDomainCheck},
+		{post, "/admin/domains/:name/primary", org, orgAdmin, false, s.handleDomainPrimary},
+		{post, "/admin/domains/:name/remove", org, orgAdmin, false, s.handleDomainRemove},
 
 		// Platform host: admin.<base>
 		{get, "/", plat, public, false, s.handlePlatformHome},

@@ -20,6 +20,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/auth"
+	"sportsapp/app/domain"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/metrics"
@@ -43,6 +44,7 @@ type Server struct {
 	onboarding     *onboarding.Service
 	memberships    *membership.Service
 	events         *event.Service
+	domains        *domain.Service // custom domains; nil: none
 	views          *html.Engine
 	secure         bool
 	mailConfigured bool
@@ -88,6 +90,10 @@ type Deps struct {
 	// (links, Origin checks) and the organization cannot be forged by
 	// clients.
 	TrustedProxies []string
+	// Domains, if set, serves organizations' verified custom domains
+	// (routing, /admin/domains, the TLS ask endpoint); its Table must be
+	// loaded.
+	Domains *domain.Service
 	// Metrics, if set, records every request (by route pattern) and feeds
 	// the console's system page; nil serves without instrumentation.
 	Metrics *metrics.Metrics
@@ -118,6 +124,10 @@ func New(d Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.metrics = d.Metrics
+	s.domains = d.Domains
+	if s.domains != nil && s.domains.Table != nil {
+		s.resolver.SetDomains(s.domains.Table)
+	}
 	s.limits = newBoundedStore(limiterKeys)
 	s.csrfKey = d.CSRFKey
 	if len(s.csrfKey) == 0 {
@@ -156,6 +166,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.app.Use(s.logRequests)
 	s.app.Use(securityHeaders)
+	s.app.Get("/tls/ask", s.handleTLSAsk) // any Host, before it is resolved (domains.go)
 	s.app.Use(s.resolveHost)
 	s.app.Use("/static", filesystem.New(filesystem.Config{
 		Root:   http.FS(static.FS),
