@@ -35,6 +35,7 @@ type config struct {
 	SyncInterval    time.Duration
 	OpsAddr         string
 	TrustedProxies  string
+	DNSServer       string // custom domains' TXT look-ups go to this host:port only
 	// NewPlatform lets a command create a new platform on a data directory
 	// without one even when the replica cannot be checked for an existing
 	// platform (never when it holds one).
@@ -75,6 +76,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MailFrom, "mail-from", env("SPORTSAPP_MAIL_FROM", "no-reply@localhost"), "sender address of the app's mail (SPORTSAPP_MAIL_FROM)")
 	fs.StringVar(&c.ReplicaURL, "replica-url", env("SPORTSAPP_REPLICA_URL", "./backups"), "where every database is replicated: s3://bucket/prefix?endpoint=...&region=..., file:///dir or a directory (SPORTSAPP_REPLICA_URL)")
 	fs.DurationVar(&c.SyncInterval, "sync-interval", envDuration("SPORTSAPP_SYNC_INTERVAL", time.Second), "how often database changes are shipped to the replica (SPORTSAPP_SYNC_INTERVAL)")
+	fs.StringVar(&c.DNSServer, "dns-server", env("SPORTSAPP_DNS_SERVER", ""), "host:port of the one DNS server custom domains' TXT records are looked up on; empty uses the system resolver (SPORTSAPP_DNS_SERVER)")
 	fs.IntVar(&c.MigrateParallel, "migrate-parallel", envInt("SPORTSAPP_MIGRATE_PARALLEL", 4), "org databases migrated at once (SPORTSAPP_MIGRATE_PARALLEL)")
 }
 

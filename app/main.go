@@ -43,6 +43,8 @@ commands:
   integrity check [--all | --org S]
                                 PRAGMA quick_check on the platform and every organization
                                 database (read-only, safe next to a running server)
+  domain add --org S --domain D | verify --domain D | list [--org S] | remove --domain D
+                                an organization's custom domains (docs/domains.md)
   loadtest [-orgs N] [-duration D] [-runs R] [-only M,...] [-reuse]
                                 the load harness: N orgs, the server in process and a
                                 bare Fiber server, one table of ratios (development only)
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdReplicas(ctx, args, stdout, stderr)
 	case "integrity":
 		err = cmdIntegrity(ctx, args, stdout, stderr)
+	case "domain":
+		err = cmdDomain(ctx, args, stdout, stderr)
 	case "loadtest":
 		err = cmdLoadtest(ctx, args, stdout, stderr)
 	case "help":

@@ -145,7 +145,17 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("CSRF key: %w", err)
 	}
+	// Custom domains: the routing table (also what the TLS ask endpoint
+	// reads) is reloaded every 30 s for the CLI's changes; pending and
+	// verified domains are re-checked in the background.
+	a.domains.Table = a.domains.NewTable()
+	if err := a.domains.Table.Reload(ctx); err != nil {
+		return fmt.Errorf("custom domains: %w", err)
+	}
+	go a.domains.Table.Run(ctx, 30*time.Second, func(err error) { log.Error("reload custom domains", "err", err) })
+	go a.domains.Run(ctx, time.Minute, log)
 	srv, err := web.New(web.Deps{
+		Domains:        a.domains,
 		Registry:       a.reg,
 		Resolver:       tenant.NewResolver(cfg.BaseDomain, a.reg, 30*time.Second),
 		Pool:           pool,

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"sportsapp/app/account"
+	"sportsapp/app/domain"
 	"sportsapp/app/mail"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
@@ -29,6 +31,7 @@ type application struct {
 	super    *superadmin.Service
 	settings *settings.Service
 	onboard  *onboarding.Service
+	domains  *domain.Service // custom domains (no routing table: serve adds one)
 	repl     *cliReplication // set by commands that write (writes)
 }
 
@@ -67,6 +70,8 @@ func open(ctx context.Context, cfg *config, stderr io.Writer, create bool) (*app
 		super:    &superadmin.Service{DB: db},
 		settings: &settings.Service{},
 		onboard:  &onboarding.Service{Registry: reg, Accounts: accounts, Log: log},
+		domains: &domain.Service{DB: db, Registry: reg, Base: strings.ToLower(strings.TrimSuffix(cfg.BaseDomain, ".")),
+			Checker: domain.NewChecker(cfg.DNSServer, 5*time.Second)},
 	}, nil
 }
 

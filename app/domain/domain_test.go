@@ -181,3 +181,57 @@ func TestCheck(t *testing.T) {
 		t.Fatal("a removed domain still routes")
 	}
 }
+
+func TestCheckDue(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	d, err := f.svc.Add(ctx, admin, f.a, "later.quadball.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	never, err := f.svc.Add(ctx, admin, f.a, "never.quadball.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.svc.CheckDue(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing is due yet: %d, %v", n, err)
+	}
+	f.now = f.now.Add(2 * time.Minute)
+	if n, err := f.svc.CheckDue(ctx); err != nil || n != 2 {
+		t.Fatalf("first round: %d, %v", n, err)
+	}
+	// Backoff: the next check of a missing record is further away.
+	got, _ := f.svc.Get(ctx, never.Name)
+	if got.Result != Missing.Message() {
+		t.Fatal(got.Result)
+	}
+	f.now = f.now.Add(time.Minute)
+	if n, _ := f.svc.CheckDue(ctx); n != 0 {
+		t.Fatalf("checked again after a minute: %d", n)
+	}
+	f.dns.SetTXT(d.RecordName(), d.Token)
+	f.now = f.now.Add(time.Hour)
+	if _, err := f.svc.CheckDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.svc.Get(ctx, d.Name); got.Status != StatusVerified {
+		t.Fatalf("background check did not verify: %+v", got)
+	}
+	if _, ok := f.svc.Table.ByDomain(d.Name); !ok {
+		t.Fatal("verified in the background but not routing")
+	}
+	// After 7 days of checks the other one expires.
+	for i := 0; i < 40; i++ {
+		f.now = f.now.Add(6 * time.Hour)
+		if _, err := f.svc.CheckDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := f.svc.Get(ctx, never.Name); got.Status != StatusExpired {
+		t.Fatalf("after 10 days: %s", got.Status)
+	}
+	// The verified one was re-checked daily and its record is still there.
+	if got, _ := f.svc.Get(ctx, d.Name); got.Status != StatusVerified || !got.MissingSince.IsZero() || f.now.Sub(got.CheckedAt) > RecheckEvery+6*time.Hour {
+		t.Fatalf("daily re-check: %+v", got)
+	}
+}
