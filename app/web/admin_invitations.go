@@ -96,6 +96,9 @@ func (s *Server) handleInvitationRevoke(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.Errorf(apperr.NotFound, "No such invitation.")
 	}
+	if !confirmed(c) {
+		return s.confirmInvitationRevoke(c, sc, id)
+	}
 	if err := s.accounts.RevokeInvitation(c.UserContext(), sc, actor(c), id); err != nil {
 		return err
 	}

@@ -175,6 +175,17 @@ func operator(c *fiber.Ctx) onboarding.Actor {
 // handleConsoleSuspend suspends an organization: its host shows the
 // suspended page; data and replication are kept.
 func (s *Server) handleConsoleSuspend(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		o, err := s.consoleOrg(c)
+		if err != nil {
+			return err
+		}
+		return s.askConfirmation(c, confirmation{
+			Question: "Suspend " + o.Name + "?",
+			Detail:   "Its site at " + s.hostURL(c, o.Slug) + " goes offline at once: its members and admins see a page saying it is suspended until you activate it again. Its data is kept and replication continues.",
+			Button:   "Suspend " + o.Name, Cancel: "/console/orgs/" + o.Slug,
+		})
+	}
 	return s.setOrgStatus(c, tenant.StatusSuspended, "org.suspend", "suspended")
 }
 

@@ -40,7 +40,7 @@ func TestConsoleLifecycle(t *testing.T) {
 	ops.get("/console/orgs/quadball-alberta")
 
 	// Suspend: the org's host shows the suspended page; data is kept.
-	res := ops.post("/console/orgs/quadball-alberta/suspend", nil)
+	res := ops.post("/console/orgs/quadball-alberta/suspend", url.Values{"confirm": {"yes"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("suspend: %d", res.StatusCode)
 	}

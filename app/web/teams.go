@@ -245,6 +245,11 @@ func (s *Server) handleTeamCaptain(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !confirmed(c) {
+		if asked, err := s.confirmCaptain(c, sc, id); asked || err != nil {
+			return err
+		}
+	}
 	return s.teamAnswer(c, teamMessages.captain, s.teams().MakeCaptain(c.UserContext(), sc, actor(c), c.Params("slug"), id), nil)
 }
 

@@ -444,7 +444,7 @@ func TestTeamLastCaptain(t *testing.T) {
 	if !w.teamAudited("team.captain", slug) {
 		t.Error("captain change not audited")
 	}
-	if res := mia.post("/teams/"+slug+"/members/"+tomRow+"/captain", nil); res.StatusCode != http.StatusConflict {
+	if res := mia.post("/teams/"+slug+"/members/"+tomRow+"/captain", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusConflict {
 		t.Fatalf("captain twice: %d", res.StatusCode)
 	}
 	if res := mia.post("/teams/"+slug+"/leave", nil); res.StatusCode != http.StatusSeeOther || location(res) != "/teams" {
