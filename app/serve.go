@@ -154,6 +154,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	go a.domains.Table.Run(ctx, 30*time.Second, func(err error) { log.Error("reload custom domains", "err", err) })
 	go a.domains.Run(ctx, time.Minute, log)
+	a.accounts.Links.Primary = a.domains.Table.PrimaryBySlug // mail links
 	srv, err := web.New(web.Deps{
 		Domains:        a.domains,
 		Registry:       a.reg,

@@ -138,8 +138,9 @@ func (s *Service) SendInvitation(ctx context.Context, org tenant.Org, p *Prepare
 	inv := p.Invitation
 	link := s.Links.Org(org.Slug) + "/invite?token=" + url.QueryEscape(p.token)
 	msg := mailer.Message{
-		To:      inv.Email,
-		Subject: fmt.Sprintf("You are invited to join %s", org.Name),
+		To:       inv.Email,
+		Subject:  fmt.Sprintf("You are invited to join %s", org.Name),
+		FromName: org.Name,
 		Text: fmt.Sprintf("Hello%s,\n\nYou have been invited to join %s as %s.\n\nSet your password and sign in here (the link works once and expires on %s):\n\n%s\n\nIf you were not expecting this, you can ignore this message.\n",
 			greetingName(inv.Name), org.Name, roleLabel(inv.Role), inv.ExpiresAt.Format("January 2, 2006"), link),
 	}

@@ -45,8 +45,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, sc *tenant.Scope, em
 	}
 	link := s.Links.Org(sc.Org.Slug) + "/password/reset?token=" + url.QueryEscape(token)
 	msg := mailer.Message{
-		To:      email,
-		Subject: fmt.Sprintf("Reset your %s password", sc.Org.Name),
+		To:       email,
+		Subject:  fmt.Sprintf("Reset your %s password", sc.Org.Name),
+		FromName: sc.Org.Name,
 		Text: fmt.Sprintf("Hello %s,\n\nSomeone (hopefully you) asked to reset the password of your %s account.\n\nChoose a new password here (the link works once and expires in one hour):\n\n%s\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n",
 			r.Name, sc.Org.Name, link),
 	}

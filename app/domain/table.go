@@ -110,3 +110,10 @@ func (t *Table) BySlug(slug string) (tenant.Org, bool) {
 func (t *Table) Primary(orgID string) string {
 	return t.snap.Load().primary[orgID]
 }
+
+// PrimaryBySlug returns the primary domain of the organization with the
+// given slug, or "" (tenant.Links.Primary: links in mail).
+func (t *Table) PrimaryBySlug(slug string) string {
+	s := t.snap.Load()
+	return s.primary[s.bySlug[slug].ID]
+}

@@ -28,6 +28,9 @@ type Message struct {
 	// Text is the UTF-8 body. Long lines (links) are encoded safely for
 	// transport and arrive intact.
 	Text string
+	// FromName, if set, replaces the sender's display name (an
+	// organization's name); the address stays the platform's own.
+	FromName string
 }
 
 // Sender is what the rest of the application depends on to send mail, so it

@@ -264,8 +264,12 @@ var subjectCleaner = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
 
 func (s *smtpSender) build(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg() // UTF-8, quoted-printable
-	if err := msg.From(s.cfg.from.String()); err != nil {
-		return nil, fmt.Errorf("mail: invalid sender %q: %w", s.cfg.from.String(), err)
+	from := *s.cfg.from
+	if name := subjectCleaner.Replace(m.FromName); name != "" {
+		from.Name = name
+	}
+	if err := msg.From(from.String()); err != nil {
+		return nil, fmt.Errorf("mail: invalid sender %q: %w", from.String(), err)
 	}
 	if err := msg.To(m.To); err != nil {
 		return nil, fmt.Errorf("mail: invalid recipient %q: %w", m.To, err)

@@ -12,10 +12,16 @@ type Links struct {
 	Scheme     string // "http" or "https"
 	BaseDomain string // e.g. "localhost" or "sports.example.org"
 	Port       string // "" for the scheme's default port
+	// Primary, if set, returns an organization's primary custom domain by
+	// slug ("" for none): its links then use that name (docs/domains.md).
+	Primary func(slug string) string
 }
 
 func (l Links) origin(sub string) string {
-	host := sub + "." + strings.TrimSuffix(l.BaseDomain, ".")
+	return l.originOf(sub + "." + strings.TrimSuffix(l.BaseDomain, "."))
+}
+
+func (l Links) originOf(host string) string {
 	if l.Port != "" {
 		host = net.JoinHostPort(host, l.Port)
 	}
@@ -26,8 +32,16 @@ func (l Links) origin(sub string) string {
 	return scheme + "://" + host
 }
 
-// Org returns an organization's origin, e.g. https://quadball-canada.example.org.
-func (l Links) Org(slug string) string { return l.origin(slug) }
+// Org returns an organization's origin, e.g. https://quadball-canada.example.org,
+// or https://<its primary custom domain>.
+func (l Links) Org(slug string) string {
+	if l.Primary != nil {
+		if p := l.Primary(slug); p != "" {
+			return l.originOf(p)
+		}
+	}
+	return l.origin(slug)
+}
 
 // Platform returns the platform host's origin.
 func (l Links) Platform() string { return l.origin(PlatformSubdomain) }

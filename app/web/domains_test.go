@@ -162,6 +162,13 @@ func TestDomainFlow(t *testing.T) {
 	if res.StatusCode != 308 || !strings.HasPrefix(location(res), "http://register.quadball.test:") {
 		t.Fatalf("POST on the subdomain: %d %q, want 308", res.StatusCode, location(res))
 	}
+	// Links in mail use the primary domain (the link is shown: no mail server).
+	onCustom := w.browser("register.quadball.test")
+	onCustom.setCookie("sid", w.session(w.a, w.admin))
+	res = onCustom.post("/admin/invitations", url.Values{"email": {"new@example.org"}, "role": {"member"}}, htmx...)
+	if b := body(t, res); res.StatusCode != 200 || !strings.Contains(b, "http://register.quadball.test/invite?token=") {
+		t.Fatalf("invitation link does not use the primary domain: %d\n%s", res.StatusCode, b)
+	}
 	// The other org is not redirected.
 	if res, _ := w.browser("quadball-alberta.localhost").get("/"); res.StatusCode != 200 {
 		t.Fatalf("other org: %d", res.StatusCode)
@@ -179,8 +186,6 @@ func TestDomainFlow(t *testing.T) {
 	}
 
 	// Removal, from the custom domain itself (signed in there).
-	onCustom := w.browser("register.quadball.test")
-	onCustom.setCookie("sid", w.session(w.a, w.admin))
 	res = onCustom.post("/admin/domains/register.quadball.test/remove", nil)
 	if res.StatusCode != 303 {
 		t.Fatalf("remove: %d", res.StatusCode)

@@ -82,6 +82,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 	if err := domains.Table.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	accounts.Links.Primary = domains.Table.PrimaryBySlug
 	srv, err := New(Deps{
 		Domains:    domains,
 		Onboarding: onb, Memberships: &membership.Service{Settings: sets}, Events: &event.Service{Settings: sets},
