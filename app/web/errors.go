@@ -56,7 +56,11 @@ type errorView struct {
 	Heading string
 	Message string
 	HomeURL string
+	Links   []errorLink // where to go from here, instead of the home page
 }
+
+// errorLink is one way out of an error page.
+type errorLink struct{ Label, URL string }
 
 // classify turns any error into a status and a message safe to show.
 func classify(err error) (int, string) {
@@ -100,6 +104,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		heading = http.StatusText(status)
 	}
 	v := errorView{page: s.pageFor(c, heading), Status: status, Heading: heading, Message: msg, HomeURL: "/"}
+	s.explain(c, err, &v)
 	name := "errors/error"
 	if isHTMX(c) {
 		name = "errors/_error"

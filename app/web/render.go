@@ -31,6 +31,7 @@ type page struct {
 	Admin     *superadmin.Admin // signed-in super-admin, if any
 	Flash     string            // one-time confirmation from the previous request
 	Path      string            // the request's path, for marking the current page in menus
+	Lost      bool              // the host serves no pages (unknown, suspended): the layout links nowhere on it
 }
 
 // layout is the page shell every full page is rendered into.

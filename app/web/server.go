@@ -167,11 +167,15 @@ func New(d Deps) (*Server, error) {
 	s.app.Use(s.logRequests)
 	s.app.Use(securityHeaders)
 	s.app.Get("/tls/ask", s.handleTLSAsk) // any Host, before it is resolved (domains.go)
-	s.app.Use(s.resolveHost)
+	// Static files on any Host, before it is resolved: they are the same
+	// for every organization, and the error page of an unknown or
+	// suspended host needs its stylesheet too (the CSP allows only this
+	// origin's, so it cannot be inlined).
 	s.app.Use("/static", filesystem.New(filesystem.Config{
 		Root:   http.FS(static.FS),
 		MaxAge: 365 * 24 * 60 * 60, // URLs carry a content hash
 	}))
+	s.app.Use(s.resolveHost)
 	s.app.Use(s.orgScope)
 	s.app.Use(sameOrigin)
 	s.app.Use(s.loadSession)
