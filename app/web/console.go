@@ -117,6 +117,7 @@ type consoleOrgView struct {
 	Audit                   []platformdb.PlatformAudit
 	ResendEmail, ResendName string
 	Message, Link           string
+	Domains                 []consoleDomain // custom domains (domains.go)
 }
 
 // consoleOrg loads the organization named by the :slug parameter.
@@ -148,6 +149,9 @@ func (s *Server) orgPage(c *fiber.Ctx, o tenant.Org) (consoleOrgView, error) {
 	}
 	if len(invs) > 0 {
 		v.ResendEmail, v.ResendName = invs[0].Email, invs[0].Name
+	}
+	if v.Domains, err = s.consoleDomains(c, o); err != nil {
+		return v, err
 	}
 	v.Audit, err = s.reg.AuditEntries(ctx, o, 20)
 	return v, err

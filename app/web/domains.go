@@ -257,3 +257,51 @@ func (s *Server) tlsAllowed(name string) bool {
 	org, ok := t.BySlug(slug)
 	return ok && org.Status == tenant.StatusActive
 }
+
+// consoleDomain is a domain as the console shows it.
+type consoleDomain struct {
+	domain.Domain
+	Flagged bool // its TXT record has been missing for domain.FlagAfter
+}
+
+// consoleDomains lists org's domains for the console's organization page.
+func (s *Server) consoleDomains(c *fiber.Ctx, o tenant.Org) ([]consoleDomain, error) {
+	if s.domains == nil {
+		return nil, nil
+	}
+	list, err := s.domains.List(c.UserContext(), o)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]consoleDomain, len(list))
+	for i, d := range list {
+		out[i] = consoleDomain{Domain: d, Flagged: d.Flagged(now)}
+	}
+	return out, nil
+}
+
+// handleConsoleDomainRemove lets an operator remove an organization's
+// domain (a dispute, a hijacked name); it is written to the platform audit
+// and to the organization's own audit log.
+func (s *Server) handleConsoleDomainRemove(c *fiber.Ctx) error {
+	o, err := s.consoleOrg(c)
+	if err != nil {
+		return err
+	}
+	op := operator(c)
+	name := domain.Lookup(domainParam(c))
+	if err := s.domains.Remove(c.UserContext(), domain.Actor{Label: op.Label, IP: op.IP}, o, name); err != nil {
+		return err
+	}
+	h, err := s.pool.Acquire(c.UserContext(), o)
+	if err != nil {
+		return err
+	}
+	defer h.Release()
+	if err := account.Audit(c.UserContext(), tenant.NewScope(h).W(), s.now(), account.Actor{Label: "operator:" + op.Label, IP: op.IP}, "domain.remove", name, "by the platform's operators"); err != nil {
+		return err
+	}
+	s.flash(c, name+" removed.")
+	return redirect(c, "/console/orgs/"+o.Slug)
+}

@@ -23,6 +23,8 @@ func init() {
 		Domain: "bad", Errors: map[string]string{"domain": "Bad."}, Notice: "Done."}
 	viewSamples["admin/domains"] = section
 	viewSamples["admin/_domains"] = section
+	viewSamples["console/_domains"] = consoleOrgView{page: superPage, Org: tenant.Org{Name: "Quadball Canada", Slug: "quadball-canada"},
+		Domains: []consoleDomain{{Domain: d}, {Domain: v, Flagged: true}}}
 }
 
 // domainOf adds a domain to org for the matrix (verified when asked) and
@@ -252,12 +254,27 @@ func TestDomainIsolation(t *testing.T) {
 	if _, doc := w.browser("shared.example.org").get("/"); !strings.Contains(doc.Text(), "Quadball Alberta") || strings.Contains(doc.Text(), "Quadball Canada") {
 		t.Fatal("B's domain does not serve B")
 	}
+	// The console lists B's domain and an operator can remove it.
+	op := w.browser("admin.localhost")
+	op.setCookie("psid", w.superSession(w.super))
+	if _, doc := op.get("/console/orgs/quadball-alberta"); !strings.Contains(doc.Find("#org-domains").Text(), "shared.example.org") {
+		t.Fatal("the console does not list the org's domain")
+	}
 	// An admin of A cannot check, promote or remove B's domain.
 	admin := w.as(thisOrgAdmin, "quadball-canada.localhost")
 	for _, action := range []string{"check", "primary", "remove"} {
 		if res := admin.post("/admin/domains/shared.example.org/"+action, nil); res.StatusCode != 404 {
 			t.Errorf("A's admin %s on B's domain: %d, want 404", action, res.StatusCode)
 		}
+	}
+	if res := op.post("/console/orgs/quadball-alberta/domains/shared.example.org/remove", nil); res.StatusCode != 303 {
+		t.Fatalf("operator removes: %d", res.StatusCode)
+	}
+	if res, _ := w.browser("shared.example.org").get("/"); res.StatusCode != 404 {
+		t.Fatalf("removed by an operator, still serves: %d", res.StatusCode)
+	}
+	if !hasAudit(w.orgAudit(w.b), "domain.remove", "shared.example.org") {
+		t.Error("the operator's removal is not in the org's audit log")
 	}
 }
 

@@ -131,6 +131,7 @@ var matrix = map[string]row{
 	"POST platform /console/orgs/:slug/activate":               operators,
 	"POST platform /console/orgs/:slug/invitations/resend":     operators,
 	"POST platform /console/orgs/:slug/invitations/:id/revoke": operators,
+	"POST platform /console/orgs/:slug/domains/:name/remove":   operators,
 }
 
 func routeKey(r route) string {
@@ -193,6 +194,9 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
 		form.Set("name", fmt.Sprintf("Matrix type %d renamed", n))
 		form.Set("price", "12.00")
+	case strings.HasPrefix(r.path, "/console/orgs/:slug/domains/:name"):
+		path = strings.Replace(path, ":slug", w.b.Slug, 1)
+		path = strings.Replace(path, ":name", w.domainOf(w.b, n, false), 1)
 	case strings.HasPrefix(r.path, "/console/orgs/:slug"):
 		path = strings.Replace(path, ":slug", w.b.Slug, 1)
 		if strings.Contains(path, ":id") {

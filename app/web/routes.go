@@ -131,6 +131,7 @@ func (s *Server) routes() []route {
 		{post, "/console/orgs/:slug/activate", plat, superAdmin, false, s.handleConsoleActivate},
 		{post, "/console/orgs/:slug/invitations/resend", plat, superAdmin, false, s.handleConsoleResend},
 		{post, "/console/orgs/:slug/invitations/:id/revoke", plat, superAdmin, false, s.handleConsoleRevoke},
+		{post, "/console/orgs/:slug/domains/:name/remove", plat, superAdmin, false, s.handleConsoleDomainRemove},
 	}
 }
 
