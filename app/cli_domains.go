@@ -74,6 +74,9 @@ func cmdDomain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: %s (%s)\n", got.Name, out.Message(), got.Status)
+		if got.Warning != "" {
+			fmt.Fprintf(stdout, "warning: %s\n", got.Warning)
+		}
 		if out != domain.Verified {
 			return fmt.Errorf("%s is not verified: %s", got.Name, out.Message())
 		}

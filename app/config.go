@@ -36,6 +36,7 @@ type config struct {
 	OpsAddr         string
 	TrustedProxies  string
 	DNSServer       string // custom domains' TXT look-ups go to this host:port only
+	PublicIPs       string // the platform's public addresses, comma-separated
 	// NewPlatform lets a command create a new platform on a data directory
 	// without one even when the replica cannot be checked for an existing
 	// platform (never when it holds one).
@@ -77,6 +78,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ReplicaURL, "replica-url", env("SPORTSAPP_REPLICA_URL", "./backups"), "where every database is replicated: s3://bucket/prefix?endpoint=...&region=..., file:///dir or a directory (SPORTSAPP_REPLICA_URL)")
 	fs.DurationVar(&c.SyncInterval, "sync-interval", envDuration("SPORTSAPP_SYNC_INTERVAL", time.Second), "how often database changes are shipped to the replica (SPORTSAPP_SYNC_INTERVAL)")
 	fs.StringVar(&c.DNSServer, "dns-server", env("SPORTSAPP_DNS_SERVER", ""), "host:port of the one DNS server custom domains' TXT records are looked up on; empty uses the system resolver (SPORTSAPP_DNS_SERVER)")
+	fs.StringVar(&c.PublicIPs, "public-ips", env("SPORTSAPP_PUBLIC_IPS", ""), "comma-separated public IPs of the platform: a custom domain with A/AAAA records among them points at it, like a CNAME to the org's subdomain (SPORTSAPP_PUBLIC_IPS)")
 	fs.IntVar(&c.MigrateParallel, "migrate-parallel", envInt("SPORTSAPP_MIGRATE_PARALLEL", 4), "org databases migrated at once (SPORTSAPP_MIGRATE_PARALLEL)")
 }
 
@@ -131,6 +133,17 @@ func (c *config) links() (tenant.Links, error) {
 // replica returns the replication settings.
 func (c *config) replica(log *slog.Logger) replication.Config {
 	return replication.Config{URL: c.ReplicaURL, SyncInterval: c.SyncInterval, Logger: log}
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // trustedProxies splits the trusted proxy list.

@@ -71,7 +71,7 @@ func open(ctx context.Context, cfg *config, stderr io.Writer, create bool) (*app
 		settings: &settings.Service{},
 		onboard:  &onboarding.Service{Registry: reg, Accounts: accounts, Log: log},
 		domains: &domain.Service{DB: db, Registry: reg, Base: strings.ToLower(strings.TrimSuffix(cfg.BaseDomain, ".")),
-			Checker: domain.NewChecker(cfg.DNSServer, 5*time.Second)},
+			Checker: domain.NewChecker(cfg.DNSServer, 5*time.Second), PublicIPs: splitList(cfg.PublicIPs)},
 	}, nil
 }
 

@@ -91,3 +91,33 @@ func (c *Checker) Check(ctx context.Context, name, token string) Outcome {
 	}
 	return WrongValue
 }
+
+// Points reports whether name is routed to the platform: a CNAME to target
+// (the org's <slug>.<base>), or A/AAAA records among publicIPs. It returns
+// "" when it is, or a warning to show (which never blocks verification).
+func (c *Checker) Points(ctx context.Context, name, target string, publicIPs []string) string {
+	r := c.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	fqdn := name + "."
+	if cname, err := r.LookupCNAME(ctx, fqdn); err == nil && strings.EqualFold(strings.TrimSuffix(cname, "."), target) {
+		return ""
+	}
+	if len(publicIPs) > 0 {
+		if addrs, err := r.LookupHost(ctx, fqdn); err == nil {
+			for _, a := range addrs {
+				if slices.ContainsFunc(publicIPs, func(p string) bool { return net.ParseIP(p).Equal(net.ParseIP(a)) }) {
+					return ""
+				}
+			}
+		}
+	}
+	return "it does not point at the platform yet: create " + name + " CNAME " + target + " (visitors cannot reach it until then)"
+}

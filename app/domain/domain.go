@@ -53,6 +53,7 @@ type Domain struct {
 	CheckedAt    time.Time // zero until checked
 	Result       string    // the last check's message
 	MissingSince time.Time // a verified domain whose record has gone
+	Warning      string    // set by Check: the domain does not point at the platform
 }
 
 // RecordName is the name of the TXT record the organization creates.
@@ -86,10 +87,13 @@ type Actor struct {
 type Service struct {
 	DB       *sqlite.DB // the platform database
 	Registry *tenant.Registry
-	Base     string   // the base domain: nothing under it can be claimed
-	Checker  *Checker // nil: the system resolver
-	Table    *Table   // reloaded after every change; may be nil (CLI)
-	Now      func() time.Time
+	Base     string // the base domain: nothing under it can be claimed
+	// PublicIPs are the platform's addresses (SPORTSAPP_PUBLIC_IPS): A or
+	// AAAA records among them count as pointing at the platform.
+	PublicIPs []string
+	Checker   *Checker // nil: the system resolver
+	Table     *Table   // reloaded after every change; may be nil (CLI)
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -222,6 +226,13 @@ func (s *Service) Add(ctx context.Context, a Actor, org tenant.Org, input string
 	return fromRow(row, org.Slug), s.changed(ctx)
 }
 
+func (s *Service) checker() *Checker {
+	if s.Checker == nil {
+		return &Checker{}
+	}
+	return s.Checker
+}
+
 // newToken returns 128 random bits in lower-case base32, no padding.
 func newToken() (string, error) {
 	b := make([]byte, tokenByteSize)
@@ -250,16 +261,15 @@ func (s *Service) Check(ctx context.Context, a Actor, org tenant.Org, name strin
 		}
 	}
 	d.OrgSlug = org.Slug
+	if out == Verified {
+		d.Warning = s.checker().Points(ctx, d.Name, org.Slug+"."+s.Base, s.PublicIPs)
+	}
 	return d, out, nil
 }
 
 // check runs one look-up for r and stores the outcome.
 func (s *Service) check(ctx context.Context, r platformdb.Domain) (Domain, Outcome, error) {
-	checker := s.Checker
-	if checker == nil {
-		checker = &Checker{}
-	}
-	out := checker.Check(ctx, r.Name, r.Token)
+	out := s.checker().Check(ctx, r.Name, r.Token)
 	now := s.now()
 	p := platformdb.DomainSetCheckedParams{
 		Name: r.Name, Status: r.Status, CheckedAt: sql.NullTime{Time: now, Valid: true},

@@ -235,3 +235,27 @@ func TestCheckDue(t *testing.T) {
 		t.Fatalf("daily re-check: %+v", got)
 	}
 }
+
+func TestPoints(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.svc.Checker
+	const target = "quadball-canada.localhost"
+	f.dns.SetCNAME("cname.quadball.test", target)
+	f.dns.SetCNAME("elsewhere.quadball.test", "other.example.net")
+	f.dns.SetA("apex.quadball.test", "192.0.2.10", "2001:db8::10")
+	f.dns.SetA("wrongip.quadball.test", "198.51.100.1")
+	ips := []string{"192.0.2.10", "2001:db8::10"}
+	for name, ok := range map[string]bool{
+		"cname.quadball.test":     true,
+		"apex.quadball.test":      true,
+		"elsewhere.quadball.test": false,
+		"wrongip.quadball.test":   false,
+		"nothing.quadball.test":   false,
+	} {
+		w := c.Points(ctx, name, target, ips)
+		if (w == "") != ok {
+			t.Errorf("Points(%s) = %q, want pointing %v", name, w, ok)
+		}
+	}
+}

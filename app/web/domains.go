@@ -143,6 +143,9 @@ func (s *Server) handleDomainCheck(c *fiber.Ctx) error {
 		return err
 	}
 	v.Notice = d.Name + ": " + out.Message() + "."
+	if d.Warning != "" {
+		v.Notice += " Note: " + d.Warning + "."
+	}
 	return s.domainDone(c, v)
 }
 

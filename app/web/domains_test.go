@@ -141,7 +141,12 @@ func TestDomainFlow(t *testing.T) {
 	w.dns.SetTXT(d.RecordName(), "not-the-token")
 	check("the record was found but its value is wrong")
 	w.dns.SetTXT(d.RecordName(), d.Token)
-	check("verified")
+	check("it does not point at the platform yet: create register.quadball.test CNAME quadball-canada.localhost")
+	w.dns.SetCNAME("register.quadball.test", "quadball-canada.localhost")
+	res = admin.post("/admin/domains/register.quadball.test/check", nil, htmx...)
+	if b := body(t, res); !strings.Contains(b, "verified") || strings.Contains(b, "does not point") {
+		t.Fatalf("with the CNAME: %s", b)
+	}
 
 	res, doc = custom.get("/")
 	if res.StatusCode != 200 || !strings.Contains(doc.Text(), "Quadball Canada") {

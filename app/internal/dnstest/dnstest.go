@@ -17,9 +17,11 @@ type Server struct {
 	// Addr is host:port, for SPORTSAPP_DNS_SERVER.
 	Addr string
 
-	mu   sync.Mutex
-	txt  map[string][]string
-	hang map[string]bool
+	mu    sync.Mutex
+	txt   map[string][]string
+	cname map[string]string
+	a     map[string][]net.IP
+	hang  map[string]bool
 }
 
 // Start runs a server until the test ends.
@@ -29,7 +31,7 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Addr: pc.LocalAddr().String(), txt: map[string][]string{}, hang: map[string]bool{}}
+	s := &Server{Addr: pc.LocalAddr().String(), txt: map[string][]string{}, cname: map[string]string{}, a: map[string][]net.IP{}, hang: map[string]bool{}}
 	started := make(chan struct{})
 	srv := &dns.Server{PacketConn: pc, Handler: s, NotifyStartedFunc: func() { close(started) }}
 	go func() { _ = srv.ActivateAndServe() }()
@@ -49,6 +51,22 @@ func (s *Server) SetTXT(name string, values ...string) {
 		return
 	}
 	s.txt[key(name)] = values
+}
+
+// SetCNAME makes name an alias of target.
+func (s *Server) SetCNAME(name, target string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cname[key(name)] = key(target)
+}
+
+// SetA gives name A (IPv4) or AAAA (IPv6) records.
+func (s *Server) SetA(name string, ips ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ip := range ips {
+		s.a[key(name)] = append(s.a[key(name)], net.ParseIP(ip))
+	}
 }
 
 // Hang makes queries for name go unanswered (the client times out).
@@ -73,10 +91,25 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	s.mu.Lock()
 	values, found := s.txt[name]
 	hang := s.hang[name]
+	cname, isAlias := s.cname[name]
+	addrs := s.a[name]
 	s.mu.Unlock()
+	hdr := func(t uint16) dns.RR_Header {
+		return dns.RR_Header{Name: q.Name, Rrtype: t, Class: dns.ClassINET, Ttl: 60}
+	}
 	switch {
 	case hang:
 		return
+	case isAlias:
+		m.Answer = append(m.Answer, &dns.CNAME{Hdr: hdr(dns.TypeCNAME), Target: cname})
+	case len(addrs) > 0:
+		for _, ip := range addrs {
+			if v4 := ip.To4(); v4 != nil && q.Qtype == dns.TypeA {
+				m.Answer = append(m.Answer, &dns.A{Hdr: hdr(dns.TypeA), A: v4})
+			} else if v4 == nil && q.Qtype == dns.TypeAAAA {
+				m.Answer = append(m.Answer, &dns.AAAA{Hdr: hdr(dns.TypeAAAA), AAAA: ip})
+			}
+		}
 	case !found:
 		m.Rcode = dns.RcodeNameError
 	case q.Qtype == dns.TypeTXT:
