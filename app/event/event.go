@@ -64,6 +64,27 @@ type Event struct {
 // Open reports whether registration is open at now.
 func (e Event) Open(now time.Time) bool { return !now.Before(e.OpensAt) && now.Before(e.ClosesAt) }
 
+// OpensOn is the first day of registration, in the organization's time
+// zone loc (UTC if nil), as the admin entered it.
+func (e Event) OpensOn(loc *time.Location) string {
+	return e.OpensAt.In(zone(loc)).Format(settings.DateLayout)
+}
+
+// LastDay is the last day of registration, in loc, as the admin entered
+// it: ClosesAt is the exclusive instant that ends it (midnight after that
+// day there), so the day shown is the one before, counted in calendar days
+// so that a DST change in between does not move it.
+func (e Event) LastDay(loc *time.Location) string {
+	return e.ClosesAt.In(zone(loc)).AddDate(0, 0, -1).Format(settings.DateLayout)
+}
+
+func zone(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}
+
 // Left is how many places remain.
 func (e Event) Left() int64 { return max(e.Capacity-e.Taken, 0) }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -58,17 +59,27 @@ func captained(c *fiber.Ctx, sc *tenant.Scope) ([]team.Place, error) {
 func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []team.Place, member bool) eventCard {
 	card := eventCard{Event: e, Teams: teams, Member: member}
 	card.CSRF, _ = c.Locals(localCSRF).(string)
+	loc := time.UTC
+	if sc, err := tenant.From(c.UserContext()); err == nil {
+		if st, err := s.settings.Get(c.UserContext(), sc); err == nil {
+			loc = st.Location()
+		}
+	}
+	now := s.now()
 	switch {
 	case mine[e.ID] && len(teams) == 0:
 		card.Note = "You are registered."
-	case !e.Open(s.now()):
-		card.Note = "Registration is not open."
+	case now.Before(e.OpensAt):
+		card.Note = "Registration opens on " + e.OpensOn(loc) + "."
+	case !e.Open(now):
+		card.Note = "Registration closed on " + e.LastDay(loc) + "."
 	case !card.Member && len(teams) == 0:
-		card.Note = "Registration needs an active membership."
+		card.Note = "Registration is open until " + e.LastDay(loc) + " (last day) for members with an active membership."
 	case e.Left() == 0:
 		card.Note = "Full."
 	default:
 		card.CanRegister = true
+		card.Note = "Registration is open until " + e.LastDay(loc) + " (last day)."
 	}
 	return card
 }
@@ -179,6 +190,7 @@ type eventsAdminSection struct {
 	Errors   map[string]string
 	Kinds    []string
 	Currency string
+	Loc      *time.Location // the organization's time zone, for the registration days
 	Message  string
 }
 
@@ -194,7 +206,7 @@ func (s *Server) eventsAdmin(c *fiber.Ctx, sc *tenant.Scope) (eventsAdminSection
 	if err != nil {
 		return v, err
 	}
-	v.Currency = st.Currency
+	v.Currency, v.Loc = st.Currency, st.Location()
 	v.Events, err = event.Upcoming(c.UserContext(), sc, "0000-00-00", 200)
 	return v, err
 }
@@ -254,6 +266,7 @@ type participantRow struct {
 type eventAdminView struct {
 	page
 	Event event.Event
+	Loc   *time.Location // the organization's time zone
 	Rows  []participantRow
 }
 
@@ -275,7 +288,11 @@ func (s *Server) handleAdminEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := eventAdminView{page: s.pageFor(c, e.Name), Event: e}
+	st, err := s.settings.Get(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	v := eventAdminView{page: s.pageFor(c, e.Name), Event: e, Loc: st.Location()}
 	for _, r := range regs {
 		v.Rows = append(v.Rows, participantRow{R: r, CSRF: v.CSRF})
 	}
