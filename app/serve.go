@@ -133,6 +133,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			}
 			return rep.Release(ctx, path)
 		},
+		// Writes mark the org dirty; the replicator ships dirty orgs every
+		// sync interval instead of polling every open one.
+		OnWrite: func(o tenant.Org) {
+			if path, err := a.reg.OrgPath(o.ID); err == nil {
+				rep.Wrote(path)
+			}
+		},
 	})
 	log.Info("pool", "max_open_orgs", pool.MaxOpen(), "open_file_limit", fdLimit)
 	defer pool.Close()
@@ -153,6 +160,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("custom domains: %w", err)
 	}
 	go a.domains.Table.Run(ctx, 30*time.Second, func(err error) { log.Error("reload custom domains", "err", err) })
+	a.domains.OnFlagged = notifyFlagged(a.reg, a.db, pool, a.outbox, log)
 	go a.domains.Run(ctx, time.Minute, log)
 	a.accounts.Links.Primary = a.domains.Table.PrimaryBySlug // mail links
 	srv, err := web.New(web.Deps{

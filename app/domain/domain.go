@@ -94,6 +94,10 @@ type Service struct {
 	Checker   *Checker // nil: the system resolver
 	Table     *Table   // reloaded after every change; may be nil (CLI)
 	Now       func() time.Time
+	// OnFlagged, if set, is called once for a verified domain, at the
+	// check that finds its TXT record missing for FlagAfter (serve mails
+	// the org's admins and the super-admins). It must not fail the check.
+	OnFlagged func(ctx context.Context, d Domain)
 }
 
 func (s *Service) now() time.Time {
@@ -271,6 +275,7 @@ func (s *Service) Check(ctx context.Context, a Actor, org tenant.Org, name strin
 func (s *Service) check(ctx context.Context, r platformdb.Domain) (Domain, Outcome, error) {
 	out := s.checker().Check(ctx, r.Name, r.Token)
 	now := s.now()
+	prevChecked := r.CheckedAt
 	p := platformdb.DomainSetCheckedParams{
 		Name: r.Name, Status: r.Status, CheckedAt: sql.NullTime{Time: now, Valid: true},
 		CheckResult: out.Message(), MissingSince: r.MissingSince,
@@ -307,7 +312,14 @@ func (s *Service) check(ctx context.Context, r platformdb.Domain) (Domain, Outco
 	if err := s.changed(ctx); err != nil {
 		return Domain{}, 0, err
 	}
-	return fromRow(r, ""), out, nil
+	d := fromRow(r, "")
+	if s.OnFlagged != nil && d.Flagged(now) && (!prevChecked.Valid || !d.Flagged(prevChecked.Time)) {
+		if o, err := s.reader().OrganizationByID(ctx, r.OrgID); err == nil {
+			d.OrgSlug = o.Slug
+		}
+		s.OnFlagged(ctx, d)
+	}
+	return d, out, nil
 }
 
 // SetPrimary makes org's verified domain name its primary one: requests to

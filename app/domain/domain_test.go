@@ -259,3 +259,41 @@ func TestPoints(t *testing.T) {
 		}
 	}
 }
+
+func TestFlaggedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var flagged []string
+	f.svc.OnFlagged = func(_ context.Context, d Domain) { flagged = append(flagged, d.OrgSlug+" "+d.Name) }
+	d, _ := f.svc.Add(ctx, admin, f.a, "gone.quadball.test")
+	f.dns.SetTXT(d.RecordName(), d.Token)
+	if _, out, _ := f.svc.Check(ctx, admin, f.a, d.Name); out != Verified {
+		t.Fatal(out)
+	}
+	f.dns.SetTXT(d.RecordName())
+	for day := 1; day <= 6; day++ {
+		f.now = f.now.Add(RecheckEvery)
+		if _, err := f.svc.CheckDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if day >= 4 { // missing since day 1, for 3 days on day 4
+			want = 1
+		}
+		if len(flagged) != want {
+			t.Fatalf("day %d: flagged %v", day, flagged)
+		}
+	}
+	if flagged[0] != "quadball-canada gone.quadball.test" {
+		t.Fatal(flagged)
+	}
+	// The record comes back: no longer missing.
+	f.dns.SetTXT(d.RecordName(), d.Token)
+	f.now = f.now.Add(RecheckEvery)
+	if _, err := f.svc.CheckDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.svc.Get(ctx, d.Name); !got.MissingSince.IsZero() {
+		t.Fatalf("record back, still missing since %v", got.MissingSince)
+	}
+}

@@ -38,3 +38,7 @@ UPDATE users SET status = ?, updated_at = ? WHERE id = ?;
 
 -- name: UserTouchLogin :exec
 UPDATE users SET last_login_at = ? WHERE id = ?;
+
+-- name: UserListActiveAdmins :many
+-- Who is told about the organization's problems (a custom domain flagged).
+SELECT * FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id;

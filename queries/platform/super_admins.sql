@@ -11,3 +11,6 @@ UPDATE super_admins SET password_hash = ? WHERE id = ?;
 
 -- name: SuperAdminTouchLogin :exec
 UPDATE super_admins SET last_login_at = ? WHERE id = ?;
+
+-- name: SuperAdminListActive :many
+SELECT * FROM super_admins WHERE status = 'active' ORDER BY id;

@@ -103,6 +103,44 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 	return i, err
 }
 
+const userListActiveAdmins = `-- name: UserListActiveAdmins :many
+SELECT id, email, name, password_hash, role, status, created_at, updated_at, last_login_at FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id
+`
+
+// Who is told about the organization's problems (a custom domain flagged).
+func (q *Queries) UserListActiveAdmins(ctx context.Context) ([]User, error) {
+	rows, err := q.db.QueryContext(ctx, userListActiveAdmins)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []User{}
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Name,
+			&i.PasswordHash,
+			&i.Role,
+			&i.Status,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastLoginAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const userSearch = `-- name: UserSearch :many
 SELECT id, email, name, password_hash, role, status, created_at, updated_at, last_login_at FROM users
 WHERE (CAST(?1 AS TEXT) = '' OR instr(lower(name), ?1) > 0 OR instr(email, ?1) > 0)

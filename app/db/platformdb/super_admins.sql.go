@@ -63,6 +63,41 @@ func (q *Queries) SuperAdminCreate(ctx context.Context, arg SuperAdminCreatePara
 	return i, err
 }
 
+const superAdminListActive = `-- name: SuperAdminListActive :many
+SELECT id, email, name, password_hash, status, created_at, last_login_at FROM super_admins WHERE status = 'active' ORDER BY id
+`
+
+func (q *Queries) SuperAdminListActive(ctx context.Context) ([]SuperAdmin, error) {
+	rows, err := q.db.QueryContext(ctx, superAdminListActive)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SuperAdmin{}
+	for rows.Next() {
+		var i SuperAdmin
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Name,
+			&i.PasswordHash,
+			&i.Status,
+			&i.CreatedAt,
+			&i.LastLoginAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const superAdminSetPassword = `-- name: SuperAdminSetPassword :exec
 UPDATE super_admins SET password_hash = ? WHERE id = ?
 `
