@@ -123,6 +123,18 @@ func Memberships(ctx context.Context, sc *tenant.Scope, userID int64) ([]Members
 	return out, nil
 }
 
+// Latest returns userID's newest membership, or nil if they never had one
+// (the member's home shows only that one).
+func Latest(ctx context.Context, sc *tenant.Scope, userID int64) (*Membership, error) {
+	rows, err := sc.Q().MembershipListByUser(ctx, orgdb.MembershipListByUserParams{UserID: userID, Limit: 1})
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	m := membershipFrom(rows[0].Membership)
+	m.PaymentReference, m.PaymentStatus, m.PaymentMethod = rows[0].Reference, rows[0].PaymentStatus, rows[0].Method
+	return &m, nil
+}
+
 // HasActive reports whether userID holds an active membership that is not
 // over on day today (YYYY-MM-DD). Status alone is not enough: memberships
 // are never expired in place, so last season's would still count. Team

@@ -47,17 +47,32 @@ func (s *Service) Checklist(ctx context.Context, sc *tenant.Scope, st *settings.
 	if err != nil {
 		return Checklist{}, err
 	}
+	return s.ChecklistOf(sc.Org, Facts{Admins: stats.Admins, SettingsReviewed: reviewed, RegistrationOpen: cur.RegistrationOpen}), nil
+}
+
+// Facts are what the checklist is computed from, for a caller that read
+// them already (the admin dashboard reads them with its other figures in
+// one query).
+type Facts struct {
+	Admins           int64 // active admins
+	SettingsReviewed bool  // an admin of the org saved the settings
+	RegistrationOpen bool  // in the current settings
+}
+
+// ChecklistOf computes org's launch checklist from facts and the
+// replication status.
+func (s *Service) ChecklistOf(org tenant.Org, f Facts) Checklist {
 	var synced time.Time
 	if s.ReplicaStatus != nil {
-		path, _ := s.Registry.OrgPath(sc.Org.ID)
+		path, _ := s.Registry.OrgPath(org.ID)
 		synced = s.ReplicaStatus(path).LastSync
 	}
 	items := []Item{
-		{Label: "First admin accepted the invitation", Done: stats.Admins > 0,
+		{Label: "First admin accepted the invitation", Done: f.Admins > 0,
 			Detail: "The invited admin set a password and signed in."},
-		{Label: "Settings reviewed by the organization's admin", Done: reviewed,
+		{Label: "Settings reviewed by the organization's admin", Done: f.SettingsReviewed,
 			Detail: "An admin of the organization saved the settings at least once."},
-		{Label: "Membership registration opened", Done: cur.RegistrationOpen,
+		{Label: "Membership registration opened", Done: f.RegistrationOpen,
 			Detail: "Registration is switched on in the settings."},
 		{Label: "First backup copied to the replica", Done: !synced.IsZero(),
 			Detail: "Litestream has uploaded the database at least once."},
@@ -67,5 +82,5 @@ func (s *Service) Checklist(ctx context.Context, sc *tenant.Scope, st *settings.
 	if !synced.IsZero() {
 		items[3].Detail = "Last copied " + synced.UTC().Format("2006-01-02 15:04:05") + " UTC."
 	}
-	return Checklist{Items: items}, nil
+	return Checklist{Items: items}
 }

@@ -10,6 +10,7 @@ import (
 	"sportsapp/app/db/orgdb"
 	"sportsapp/app/event"
 	"sportsapp/app/onboarding"
+	"sportsapp/app/settings"
 	"sportsapp/app/tenant"
 )
 
@@ -20,59 +21,62 @@ type adminDashboardView struct {
 	PendingPayments          int64
 	Teams                    int64
 	Upcoming                 []event.Event
-	Recent                   []orgdb.EventRegistrationsRecentRow
+	Recent                   []recentRegistration
 	Audit                    []orgdb.AuditLog
 	Checklist                onboarding.Checklist
 }
 
-// handleAdminDashboard is the org admin's landing page.
+// recentRegistration is one line of the dashboard's recent registrations.
+type recentRegistration struct {
+	MemberName, EventName, Status string
+}
+
+// dashboardFeed is how many recent registrations and audit entries the
+// dashboard shows.
+const dashboardFeed = 10
+
+// handleAdminDashboard is the org admin's landing page. It reads the
+// database three times: the figures (AdminDashboard), the upcoming events
+// and the two feeds (AdminDashboardActivity); the settings come from their
+// cache.
 func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
 	}
 	ctx, q := c.UserContext(), sc.Q()
-	v := adminDashboardView{page: s.pageFor(c, "Administration")}
-	if v.Members, err = q.UserSearchCount(ctx, ""); err != nil {
-		return err
-	}
-	if v.Admins, err = q.UserCountActiveAdmins(ctx); err != nil {
-		return err
-	}
-	invs, err := account.RecentInvitations(ctx, sc, 100)
+	st, err := s.settings.Get(ctx, sc)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	for _, inv := range invs {
-		if inv.State(now) == "pending" {
-			v.Pending++
-		}
-	}
-	if v.Audit, err = q.AuditList(ctx, orgdb.AuditListParams{Limit: 10}); err != nil {
-		return err
-	}
-	if v.Checklist, err = s.onboarding.Checklist(ctx, sc, s.settings); err != nil {
-		return err
-	}
-	today, err := s.today(c, sc)
+	today := st.Today(now).Format(settings.DateLayout)
+	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC()})
 	if err != nil {
 		return err
 	}
-	if v.ActiveMembers, err = q.MembershipActiveCount(ctx, today); err != nil {
-		return err
-	}
-	if v.PendingPayments, err = q.PaymentPendingCount(ctx); err != nil {
-		return err
-	}
-	if v.Teams, err = q.TeamCount(ctx); err != nil {
-		return err
+	v := adminDashboardView{
+		page:    s.pageFor(c, "Administration"),
+		Members: f.Members, Admins: f.Admins, Pending: f.PendingInvitations,
+		ActiveMembers: f.ActiveMemberships, PendingPayments: f.PendingPayments, Teams: f.Teams,
+		Checklist: s.onboarding.ChecklistOf(sc.Org, onboarding.Facts{
+			Admins: f.Admins, SettingsReviewed: f.SettingsSavedByMembers > 0, RegistrationOpen: st.RegistrationOpen,
+		}),
 	}
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {
 		return err
 	}
-	if v.Recent, err = q.EventRegistrationsRecent(ctx, 10); err != nil {
+	feed, err := q.AdminDashboardActivity(ctx, dashboardFeed)
+	if err != nil {
 		return err
+	}
+	for _, r := range feed {
+		switch r.Kind {
+		case "registration":
+			v.Recent = append(v.Recent, recentRegistration{MemberName: r.Who, EventName: r.Subject, Status: r.What})
+		case "audit":
+			v.Audit = append(v.Audit, orgdb.AuditLog{ID: r.ID, At: r.At, Actor: r.Who, Action: r.What, Subject: r.Subject, Detail: r.Detail, Ip: r.Ip})
+		}
 	}
 	return s.render(c, fiber.StatusOK, "admin/dashboard", v)
 }
@@ -130,9 +134,6 @@ func memberID(c *fiber.Ctx) (int64, error) {
 
 // handleMemberRole changes a member's role.
 func (s *Server) handleMemberRole(c *fiber.Ctx) error {
-	if !confirmed(c) {
-		return s.confirmRole(c)
-	}
 	return s.changeMember(c, "Role saved.", func(sc *tenant.Scope, id int64) (account.User, error) {
 		role, ok := account.ParseRole(c.FormValue("role"))
 		if !ok {

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sportsapp/app/event"
+	"sportsapp/app/db/orgdb"
 	"sportsapp/app/membership"
 	"sportsapp/app/settings"
 	"sportsapp/app/team"
@@ -15,14 +15,25 @@ type orgHomeView struct {
 	Org           tenant.Org
 	Membership    *membership.Membership // the member's latest, if any
 	SeasonName    string
-	Registrations []event.Registration
-	Upcoming      []event.Event
+	Registrations []homeEvent // the member's, for events not over
+	Upcoming      []homeEvent // the next few events
 	Teams         []team.Place
 }
 
+// homeEvent is an event as the member's home lists it.
+type homeEvent struct {
+	EventName, StartsOn, Status string
+}
+
+// homeUpcoming is how many upcoming events the member's home lists.
+const homeUpcoming = 3
+
 // handleOrgHome is what a visitor sees first on an organization's host;
 // for a signed-in member it is their home: membership status with the
-// action to buy or renew it, and their upcoming registrations.
+// action to buy or renew it, and their upcoming registrations. It reads
+// the database three times: the latest membership, the teams, and the
+// registrations with the upcoming events (MemberHomeEvents); the settings
+// come from their cache.
 func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
@@ -39,19 +50,21 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 		return err
 	}
 	v.SeasonName = st.SeasonName
-	ms, err := membership.Memberships(ctx, sc, u.ID)
+	if v.Membership, err = membership.Latest(ctx, sc, u.ID); err != nil {
+		return err
+	}
+	today := st.Today(s.now()).Format(settings.DateLayout)
+	events, err := sc.Q().MemberHomeEvents(ctx, orgdb.MemberHomeEventsParams{UserID: u.ID, Today: today, Upcoming: homeUpcoming})
 	if err != nil {
 		return err
 	}
-	if len(ms) > 0 {
-		v.Membership = &ms[0]
-	}
-	today := st.Today(s.now()).Format(settings.DateLayout)
-	if v.Registrations, err = event.ForUser(ctx, sc, u.ID, today); err != nil {
-		return err
-	}
-	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 3); err != nil {
-		return err
+	for _, e := range events {
+		he := homeEvent{EventName: e.EventName, StartsOn: e.StartsOn, Status: e.Status}
+		if e.Kind == "registration" {
+			v.Registrations = append(v.Registrations, he)
+		} else {
+			v.Upcoming = append(v.Upcoming, he)
+		}
 	}
 	if v.Teams, err = team.Mine(ctx, sc, u.ID); err != nil {
 		return err

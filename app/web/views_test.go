@@ -25,7 +25,7 @@ import (
 var viewSamples = map[string]any{
 	"home/org": orgHomeView{page: signedIn, Org: tenant.Org{Name: "Quadball Canada", Slug: "quadball-canada"}, SeasonName: "2027-2028",
 		Membership:    &membership.Membership{TypeName: "Adult", SeasonName: "2026-2027", Status: "pending", PriceCents: 5000, Currency: "CAD", PaymentReference: "M1-ABCD"},
-		Registrations: []event.Registration{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []event.Event{sampleEvent},
+		Registrations: []homeEvent{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []homeEvent{{EventName: sampleEvent.Name, StartsOn: sampleEvent.StartsOn}},
 		Teams: []team.Place{{Team: team.Team{Name: "Raccoons", Slug: "raccoons"}, Role: "captain", Status: "active"}}},
 	"home/platform": platformHomeView{page: page{Title: "Platform"}, BaseDomain: "localhost",
 		Orgs: []orgLink{{Name: "Quadball Canada", URL: "http://quadball-canada.localhost/"}}},
@@ -39,7 +39,8 @@ var viewSamples = map[string]any{
 	"auth/invite":  inviteView{page: orgPage, Token: "t", Email: "a@b.org", Role: "admin", Name: "A"},
 	"profile/edit": profileView{page: signedIn, Name: "Mia", Errors: map[string]string{"current_password": "Wrong."}},
 	"admin/dashboard": adminDashboardView{page: signedIn, Members: 3, Admins: 1, Pending: 2,
-		Audit: []orgdb.AuditLog{{At: time.Now(), Actor: "a@b.org", Action: "user.role", Subject: "c@d.org"}}},
+		Audit:  []orgdb.AuditLog{{At: time.Now(), Actor: "a@b.org", Action: "user.role", Subject: "c@d.org"}},
+		Recent: []recentRegistration{{MemberName: "Mia", EventName: "Cup", Status: "pending"}}},
 	"admin/members":          membersView{page: signedIn, List: sampleList},
 	"admin/_members":         sampleList,
 	"admin/_member_row":      sampleList.Rows[0],

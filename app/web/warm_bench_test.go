@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ type warmSite struct {
 	memberName, siteName string
 }
 
-func newWarmSite(b *testing.B) *warmSite {
+func newWarmSite(b testing.TB) *warmSite {
 	b.Helper()
 	e := newEnv(b, tenant.PoolOptions{})
 	w := &warmSite{env: e, org: e.org("quadball-canada", "Quadball Canada")}
@@ -53,15 +54,18 @@ func newWarmSite(b *testing.B) *warmSite {
 			b.Fatal(err)
 		}
 	})
-	// The member on a team with the most registrations, so the home page
-	// has something in every box.
+	// The member with a membership and a team who has the most
+	// registrations for events not over, so the home page has something
+	// in every box.
 	h, err := e.pool.Acquire(ctx, w.org)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var id int64
 	err = h.DB().R.QueryRowContext(ctx, `SELECT r.user_id FROM event_registrations r
+		JOIN events e ON e.id = r.event_id AND e.ends_on >= date('now') AND r.status != 'cancelled'
 		JOIN team_members t ON t.user_id = r.user_id
+		WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id)
 		GROUP BY r.user_id ORDER BY count(*) DESC, r.user_id LIMIT 1`).Scan(&id)
 	h.Release()
 	if err != nil {
@@ -77,6 +81,42 @@ func newWarmSite(b *testing.B) *warmSite {
 	w.memberName = member.Name
 	w.handler = e.srv.App().Handler()
 	return w
+}
+
+// queryCounter counts the queries run on an org's database, through the
+// statement caches' Observe hook.
+type queryCounter struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (q *queryCounter) observe(name string, _ time.Duration, _ error) {
+	q.mu.Lock()
+	q.names = append(q.names, name)
+	q.mu.Unlock()
+}
+
+// take returns the queries counted since the last take.
+func (q *queryCounter) take() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := q.names
+	q.names = nil
+	return n
+}
+
+// countQueries starts counting the queries on the site's org database. It
+// must be called while no request runs (Observe is read without a lock).
+func (w *warmSite) countQueries(tb testing.TB) *queryCounter {
+	tb.Helper()
+	h, err := w.pool.Acquire(context.Background(), w.org)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer h.Release()
+	qc := &queryCounter{}
+	h.DB().Reader().Observe, h.DB().Writer().Observe = qc.observe, qc.observe
+	return qc
 }
 
 // serveCookie runs one GET through h, parsed from its wire form as a
@@ -102,6 +142,7 @@ func (w *warmSite) bench(b *testing.B, path, sid string) {
 	if st, n := serveCookie(w.handler, warmHost, path, sid); st != 200 || n == 0 {
 		b.Fatalf("GET %s: status %d, %d bytes", path, st, n)
 	}
+	qc := w.countQueries(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
@@ -109,6 +150,7 @@ func (w *warmSite) bench(b *testing.B, path, sid string) {
 		serveCookie(w.handler, warmHost, path, sid)
 	}
 	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(qc.take()))/float64(b.N), "queries/op")
 }
 
 // cpuTime is the CPU time this process has used (user and system).
