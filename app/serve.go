@@ -133,6 +133,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			}
 			return rep.Release(ctx, path)
 		},
+		// Writes mark the org dirty; the replicator ships dirty orgs every
+		// sync interval instead of polling every open one.
+		OnWrite: func(o tenant.Org) {
+			if path, err := a.reg.OrgPath(o.ID); err == nil {
+				rep.Wrote(path)
+			}
+		},
 	})
 	log.Info("pool", "max_open_orgs", pool.MaxOpen(), "open_file_limit", fdLimit)
 	defer pool.Close()

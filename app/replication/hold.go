@@ -59,7 +59,7 @@ func (r *Replicator) Retain(ctx context.Context, name, dbPath string) error {
 		}
 		e := r.byPath[path]
 		if e == nil {
-			e, err = r.registerLocked(name, path)
+			e, err = r.registerLocked(name, path, false)
 			if err == nil {
 				e.holds = 1
 			}

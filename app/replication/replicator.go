@@ -40,6 +40,9 @@ type Replicator struct {
 	closed bool
 	byPath map[string]*entry
 	byName map[string]string // replica name -> absolute path
+	dirty  map[string]*entry // held databases written since their last sync
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 // entry is one replicated database.
@@ -58,6 +61,13 @@ type entry struct {
 	// retry is the pending retry of a Release whose final sync failed.
 	retry   *time.Timer
 	backoff time.Duration
+	// Held databases are not polled by Litestream's per-database monitor
+	// (a sync every second for every open org is most of an idle server's
+	// CPU); the syncer ships them when they are dirty (Wrote). dirty counts
+	// the syncs still owed; checked is when one last found nothing pending.
+	monitored bool
+	dirty     int
+	checked   time.Time
 }
 
 // New validates cfg and starts an empty replicator; databases are added
@@ -80,7 +90,7 @@ func New(cfg Config) (*Replicator, error) {
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("start replication: %w", err)
 	}
-	return &Replicator{
+	r := &Replicator{
 		cfg:    cfg,
 		target: target,
 		store:  store,
@@ -88,7 +98,12 @@ func New(cfg Config) (*Replicator, error) {
 		log:    cfg.Logger,
 		byPath: map[string]*entry{},
 		byName: map[string]string{},
-	}, nil
+		dirty:  map[string]*entry{},
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	go r.syncer()
+	return r, nil
 }
 
 // Target returns the parsed replica target (for logs and the restore CLI).
@@ -133,7 +148,7 @@ func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
 		e.pinned = true
 		return nil
 	}
-	e, err := r.registerLocked(name, path)
+	e, err := r.registerLocked(name, path, true)
 	if err != nil {
 		return err
 	}
@@ -141,8 +156,10 @@ func (r *Replicator) Add(ctx context.Context, name, dbPath string) error {
 	return nil
 }
 
-// registerLocked starts replicating path under name. r.mu is held.
-func (r *Replicator) registerLocked(name, path string) (*entry, error) {
+// registerLocked starts replicating path under name, polled by
+// Litestream's monitor if monitored (a database other processes write, like
+// the platform's) or shipped by the syncer when dirty. r.mu is held.
+func (r *Replicator) registerLocked(name, path string, monitored bool) (*entry, error) {
 	if other, ok := r.byName[name]; ok {
 		return nil, fmt.Errorf("add %s: replica name %q is already used by %s", path, name, other)
 	}
@@ -151,7 +168,11 @@ func (r *Replicator) registerLocked(name, path string) (*entry, error) {
 		return nil, err
 	}
 	db := litestream.NewDB(path)
-	db.MonitorInterval = r.cfg.SyncInterval
+	if monitored {
+		db.MonitorInterval = r.cfg.SyncInterval
+	} else {
+		db.MonitorInterval = 0 // shipped by the syncer when dirty
+	}
 	rep := litestream.NewReplicaWithClient(db, client)
 	rep.SyncInterval = r.cfg.SyncInterval
 	if fc, ok := client.(*file.ReplicaClient); ok {
@@ -165,7 +186,13 @@ func (r *Replicator) registerLocked(name, path string) (*entry, error) {
 		r.sink.setName(base, "")
 		return nil, fmt.Errorf("replicate %s as %q: %w", path, name, err)
 	}
-	e := &entry{name: name, path: path, db: db, gone: make(chan struct{})}
+	e := &entry{name: name, path: path, db: db, gone: make(chan struct{}), monitored: monitored}
+	if !monitored {
+		// A first sync soon after registration ships whatever a previous
+		// run left unshipped (a crash) and starts Litestream's read lock.
+		e.dirty = 1
+		r.dirty[path] = e
+	}
 	r.byPath[path] = e
 	r.byName[name] = path
 	r.log.Debug("replication added", "replica_name", name, "path", path, "url", r.target.URL(name))
@@ -210,6 +237,7 @@ func (r *Replicator) forget(e *entry) {
 	r.mu.Lock()
 	delete(r.byPath, e.path)
 	delete(r.byName, e.name)
+	delete(r.dirty, e.path)
 	r.mu.Unlock()
 	r.sink.setName(filepath.Base(e.path), "")
 	close(e.gone)
@@ -273,6 +301,8 @@ func (r *Replicator) Close(ctx context.Context) error {
 			r.log.Warn("final sync before shutdown", "path", p, "err", err)
 		}
 	}
+	close(r.stop)
+	<-r.done
 	if err := r.store.Close(ctx); err != nil {
 		return fmt.Errorf("close replication: %w", err)
 	}

@@ -86,5 +86,14 @@ func (r *Replicator) statusOf(e *entry) Status {
 	if le, ok := r.sink.lastError(filepath.Base(e.path)); ok && s.Err == "" {
 		s.Err = le.text
 	}
+	// A held database is synced when written (syncer.go), not polled: one
+	// that is clean, uploaded and without error is in sync as of now, not
+	// as of its last write (or an idle org would look stale to monitoring).
+	r.mu.Lock()
+	clean := !e.monitored && e.dirty == 0
+	r.mu.Unlock()
+	if clean && s.InSync && s.Err == "" && !s.LastSync.IsZero() {
+		s.LastSync = time.Now()
+	}
 	return s
 }

@@ -58,6 +58,10 @@ func newFixture(t *testing.T) *fixture {
 			path, _ := f.reg.OrgPath(o.ID)
 			return f.rep.Release(ctx, path)
 		},
+		OnWrite: func(o tenant.Org) {
+			path, _ := f.reg.OrgPath(o.ID)
+			f.rep.Wrote(path)
+		},
 	})
 	t.Cleanup(func() { f.pool.Close() })
 	for _, slug := range []string{"org-alpha", "org-bravo"} {

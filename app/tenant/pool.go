@@ -46,6 +46,11 @@ type PoolOptions struct {
 	// (open, migration if behind, identity check, OnOpen), off the pool
 	// lock: the metrics' cold-open histogram and per-org counts.
 	OnOpened func(Org, time.Duration)
+	// OnWrite, if set, is told each time a request is about to write to an
+	// org's database (Scope.W) or has committed a transaction (Scope.Tx):
+	// replication ships dirty organizations instead of polling every open
+	// one each second. It must be cheap; it runs on the request path.
+	OnWrite func(Org)
 	// Observe, if set, gives the statement caches of each org database it
 	// opens their sqlite.Stmts.Observe hook (query metrics, slow-query log),
 	// set before the database is handed to any request.
@@ -540,6 +545,14 @@ func (h *Handle) Org() Org { return h.e.org }
 
 // DB returns the org's database.
 func (h *Handle) DB() *sqlite.DB { return h.e.db }
+
+// Wrote tells the pool's OnWrite hook that the org's database is being or
+// has been written.
+func (h *Handle) Wrote() {
+	if fn := h.pool.opt.OnWrite; fn != nil {
+		fn(h.e.org)
+	}
+}
 
 // Release gives the handle back; it is safe to call more than once.
 func (h *Handle) Release() { h.once.Do(func() { h.pool.release(h.e) }) }
