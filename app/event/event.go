@@ -34,9 +34,9 @@ var Kinds = []string{"tournament", "league", "camp", "clinic", "social"}
 const (
 	msgName       = "Enter the event's name (1 to 150 characters)."
 	msgKind       = "Choose a type: tournament, league, camp, clinic or social."
-	msgDate       = "Enter a date as YYYY-MM-DD."
+	msgDate       = "Choose a date."
 	msgEndOrder   = "The event must end on or after its first day."
-	msgWindow     = "Enter the registration window as YYYY-MM-DD (opening and closing days)."
+	msgWindow     = "Choose the days registration opens and closes."
 	msgWindowEnd  = "Registration must close on or after it opens, and before the event ends."
 	msgCapacity   = "Enter a capacity between 1 and 10,000."
 	msgFee        = "Enter a fee between 0.00 and 100,000.00."

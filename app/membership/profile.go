@@ -20,7 +20,7 @@ import (
 
 // Messages, in one place.
 const (
-	msgBirth        = "Enter your date of birth as YYYY-MM-DD."
+	msgBirth        = "Choose your date of birth."
 	msgBirthRange   = "Enter a date of birth in the past, within the last 120 years."
 	msgPhone        = "Enter a phone number with at least 7 digits, like +1 416 555 0100."
 	msgEmergName    = "Enter the name of someone to call in an emergency."

@@ -7,7 +7,7 @@ const (
 	msgTimezone      = "Choose a time zone from the list, like America/Toronto."
 	msgCurrency      = "Enter a currency code from ISO 4217, like CAD or USD."
 	msgSeasonName    = "Enter the season's name (1 to 100 characters)."
-	msgDate          = "Enter a date as YYYY-MM-DD."
+	msgDate          = "Choose a date."
 	msgSeasonOrder   = "The season must end after it starts."
 	msgSeasonLength  = "A season can last at most 18 months."
 	msgRegOrder      = "Registration must close after it opens."

@@ -147,7 +147,7 @@ func (s *Server) handleMembershipBuy(c *fiber.Ctx) error {
 		return berr
 	}
 	if berr == nil && !isHTMX(c) {
-		s.flash(c, "Your "+m.TypeName+" membership is reserved: pay with the reference "+m.PaymentReference+".")
+		s.flash(c, "Your "+membershipName(m.TypeName)+" is reserved: pay with the reference "+m.PaymentReference+".")
 		return redirect(c, "/membership")
 	}
 	v, err := s.membershipState(c, sc)
@@ -161,7 +161,7 @@ func (s *Server) handleMembershipBuy(c *fiber.Ctx) error {
 			status = fiber.StatusConflict
 		}
 	} else {
-		v.Message = "Your " + m.TypeName + " membership is reserved. Pay it as shown below."
+		v.Message = "Your " + membershipName(m.TypeName) + " is reserved. Pay it as shown below."
 	}
 	if isHTMX(c) {
 		return s.render(c, status, "membership/_section", v)

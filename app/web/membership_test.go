@@ -91,7 +91,7 @@ func TestMembershipPurchaseAndConfirmation(t *testing.T) {
 		t.Fatalf("member sees: %s", got)
 	}
 	_, d = admin.get("/admin")
-	if !strings.Contains(d.Text(), "payment.confirmed") {
+	if !strings.Contains(d.Text(), "Confirmed a payment") {
 		t.Error("confirmation not audited")
 	}
 }

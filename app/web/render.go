@@ -42,6 +42,7 @@ const layout = "layouts/main"
 func newEngine(assets map[string]string) (*html.Engine, error) {
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFunc("input", newInput)
+	engine.AddFunc("auditAction", auditAction)
 	engine.AddFunc("asset", func(name string) (string, error) {
 		u, ok := assets[name]
 		if !ok {
