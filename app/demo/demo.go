@@ -51,9 +51,15 @@ var (
 
 // Seed adds members fake members to the organization, with profiles, a
 // previous season and the current one, teams, and events with
-// registrations. It
-// is deterministic for a given seed value.
+// registrations, as of now. It is deterministic for a given seed value.
 func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members int, seed uint64) (Figures, error) {
+	return SeedAt(ctx, sc, st, members, seed, time.Now())
+}
+
+// SeedAt is Seed as of the instant now. Nothing it creates happens after
+// now (a purchase, a payment's confirmation, a registration), and each
+// event is named for the season it takes place in.
+func SeedAt(ctx context.Context, sc *tenant.Scope, st *settings.Service, members int, seed uint64, now time.Time) (Figures, error) {
 	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	cur, err := st.Get(ctx, sc)
 	if err != nil {
@@ -70,7 +76,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 	if err != nil {
 		return Figures{}, err
 	}
-	now := time.Now().UTC()
+	now = now.UTC()
 	prevStart, prevEnd := cur.SeasonStart.AddDate(-1, 0, 0), cur.SeasonStart.AddDate(0, 0, -1)
 	prevName := fmt.Sprintf("%d-%d season", prevStart.Year(), prevEnd.Year())
 	var f Figures
@@ -108,8 +114,14 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 				seasons = append(seasons, season{cur.SeasonName, cur.SeasonStart, cur.SeasonEnd, status, done})
 			}
 			for _, s := range seasons {
+				if s.start.After(now) {
+					continue // a season not begun: nobody has bought it yet
+				}
 				t := types[r.IntN(len(types))]
 				bought := s.start.Add(time.Duration(r.IntN(60*24)) * time.Hour)
+				if bought.After(now) {
+					bought = now.Add(-time.Duration(1+r.IntN(72)) * time.Hour)
+				}
 				m, err := q.MembershipCreate(ctx, orgdb.MembershipCreateParams{
 					UserID: u.ID, MembershipTypeID: t.ID, TypeName: t.Name, SeasonName: s.name,
 					StartDate: s.start.Format(settings.DateLayout), EndDate: s.end.Format(settings.DateLayout),
@@ -125,7 +137,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 				}
 				f.Memberships++
 				f.Payments++
-				if s.paymentDone {
+				if s.paymentDone && !bought.Add(48*time.Hour).After(now) {
 					decided := sql.NullTime{Time: bought.Add(48 * time.Hour), Valid: true}
 					if _, err := q.PaymentDecide(ctx, orgdb.PaymentDecideParams{NewStatus: "confirmed", ReceivedCents: sql.NullInt64{Int64: t.PriceCents, Valid: true},
 						DecidedAt: decided, DecidedBy: "demo", ID: pay.ID}); err != nil {
@@ -176,7 +188,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 			startOffset := -120 + i*35
 			start := now.AddDate(0, 0, startOffset)
 			e, err := q.EventCreate(ctx, orgdb.EventCreateParams{
-				Name: fmt.Sprintf("%s %s", []string{"Fall", "Winter", "Spring", "Summer"}[i%4], []string{"Cup", "League Night", "Camp", "Clinic", "Social", "Open", "Classic", "Invitational"}[i]),
+				Name: fmt.Sprintf("%s %s", SeasonOf(start.Month()), []string{"Cup", "League Night", "Camp", "Clinic", "Social", "Open", "Classic", "Invitational"}[i]),
 				Kind: kinds[i%len(kinds)], StartsOn: start.Format(settings.DateLayout), EndsOn: start.AddDate(0, 0, 1+r.IntN(2)).Format(settings.DateLayout),
 				Venue: venue[r.IntN(len(venue))], RegistrationOpensAt: start.AddDate(0, 0, -45), RegistrationClosesAt: start.AddDate(0, 0, -3),
 				Capacity: int64(40 + r.IntN(120)), TeamFeeCents: int64(20000 + 1000*r.IntN(20)), IndividualFeeCents: int64(1500 + 500*r.IntN(10)),
@@ -189,7 +201,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 			n := min(int(e.Capacity)*2/3, len(userIDs))
 			for _, k := range r.Perm(len(userIDs))[:n] {
 				created := e.RegistrationOpensAt.Add(time.Duration(r.IntN(40*24)) * time.Hour)
-				if created.After(now) {
+				if created.After(now) || !created.Before(e.RegistrationClosesAt) {
 					continue // not registered yet
 				}
 				reg, err := q.EventRegistrationCreate(ctx, orgdb.EventRegistrationCreateParams{EventID: e.ID, UserID: userIDs[k], Kind: "individual",
@@ -197,7 +209,7 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 				if err != nil {
 					return err
 				}
-				if r.IntN(4) != 0 {
+				if r.IntN(4) != 0 && !created.Add(24*time.Hour).After(now) {
 					if _, err := q.EventRegistrationConfirm(ctx, orgdb.EventRegistrationConfirmParams{DecidedAt: sql.NullTime{Time: created.Add(24 * time.Hour), Valid: true}, DecidedBy: "demo", ID: reg.ID, EventID: e.ID}); err != nil {
 						return err
 					}
@@ -208,6 +220,20 @@ func Seed(ctx context.Context, sc *tenant.Scope, st *settings.Service, members i
 		return nil
 	})
 	return f, err
+}
+
+// SeasonOf names the (northern) season a month falls in, for event names
+// that agree with their dates: no "Fall Cup" in August.
+func SeasonOf(m time.Month) string {
+	switch m {
+	case time.December, time.January, time.February:
+		return "Winter"
+	case time.March, time.April, time.May:
+		return "Spring"
+	case time.June, time.July, time.August:
+		return "Summer"
+	}
+	return "Fall"
 }
 
 // slug lower-cases a name for an email address.
