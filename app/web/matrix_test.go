@@ -52,6 +52,7 @@ var (
 // row, so a new route cannot ship without deciding who may use it.
 var matrix = map[string]row{
 	"GET org /":                                             everyone,
+	"GET org /brand.css":                                    everyone,
 	"GET org /login":                                        everyone,
 	"POST org /login":                                       everyone,
 	"POST org /logout":                                      members,

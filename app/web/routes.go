@@ -49,6 +49,7 @@ func (s *Server) routes() []route {
 	return []route{
 		// Organization host: <slug>.<base>
 		{get, "/", org, public, false, s.handleOrgHome},
+		{get, "/brand.css", org, public, false, s.handleBrandCSS},
 		{get, "/login", org, public, false, s.handleLoginForm},
 		{post, "/login", org, public, true, s.handleLogin},
 		{post, "/logout", org, member, false, s.handleLogout},
