@@ -134,6 +134,9 @@ func memberID(c *fiber.Ctx) (int64, error) {
 
 // handleMemberRole changes a member's role.
 func (s *Server) handleMemberRole(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		return s.confirmRole(c)
+	}
 	return s.changeMember(c, "Role saved.", func(sc *tenant.Scope, id int64) (account.User, error) {
 		role, ok := account.ParseRole(c.FormValue("role"))
 		if !ok {
