@@ -17,6 +17,10 @@ import (
 // /admin/domains, the redirect from <slug>.<base> to the primary domain,
 // and the TLS ask endpoint Caddy consults before issuing a certificate.
 
+// errNoDomains answers the domain routes of a server built without custom
+// domains (the load harness).
+var errNoDomains = apperr.Errorf(apperr.NotFound, "Custom domains are not available on this server.")
+
 type domainsView struct {
 	page
 	Domain     string // the add form's value
@@ -59,6 +63,9 @@ func (s *Server) orgAudit(c *fiber.Ctx, sc *tenant.Scope, a account.Actor, actio
 
 // handleDomains lists the org's domains with the add form.
 func (s *Server) handleDomains(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -72,6 +79,9 @@ func (s *Server) handleDomains(c *fiber.Ctx) error {
 
 // handleDomainAdd claims a domain (pending until its TXT record is seen).
 func (s *Server) handleDomainAdd(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -120,6 +130,9 @@ func domainParam(c *fiber.Ctx) string {
 
 // handleDomainCheck looks the TXT record up now.
 func (s *Server) handleDomainCheck(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -151,6 +164,9 @@ func (s *Server) handleDomainCheck(c *fiber.Ctx) error {
 
 // handleDomainPrimary makes a verified domain the primary one.
 func (s *Server) handleDomainPrimary(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -173,6 +189,9 @@ func (s *Server) handleDomainPrimary(c *fiber.Ctx) error {
 
 // handleDomainRemove deletes a domain; it stops routing at once.
 func (s *Server) handleDomainRemove(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -288,6 +307,9 @@ func (s *Server) consoleDomains(c *fiber.Ctx, o tenant.Org) ([]consoleDomain, er
 // domain (a dispute, a hijacked name); it is written to the platform audit
 // and to the organization's own audit log.
 func (s *Server) handleConsoleDomainRemove(c *fiber.Ctx) error {
+	if s.domains == nil {
+		return errNoDomains
+	}
 	o, err := s.consoleOrg(c)
 	if err != nil {
 		return err

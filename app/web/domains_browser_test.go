@@ -46,7 +46,10 @@ func TestBrowserDomains(t *testing.T) {
 		}
 	}
 	checkNow := chromedp.Click(`[id="domain-register.quadball.test"] form[action$="/check"] button`)
-	browsertest.Do(t, ctx, browsertest.Settled, checkNow, browsertest.Settled, chromedp.WaitVisible(`#domains .notice.ok`))
+	// The card's "Last check" line appears once the swap is done (the
+	// notice of the add is already on the page).
+	browsertest.Do(t, ctx, browsertest.Settled, checkNow, browsertest.Settled,
+		chromedp.WaitVisible(`[id="domain-register.quadball.test"] p.muted`))
 	if msg := text(t, ctx, `#domains .notice.ok`); !strings.Contains(msg, "not found yet") {
 		t.Fatalf("before the record: %q", msg)
 	}
