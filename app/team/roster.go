@@ -40,6 +40,22 @@ type View struct {
 	IsCaptain   bool
 }
 
+// SoleCaptain reports whether the viewer is the team's only captain, who
+// may not leave (the team would have none): the page says so instead of
+// offering a button that is refused.
+func (v View) SoleCaptain() bool {
+	if !v.IsCaptain {
+		return false
+	}
+	n := 0
+	for _, m := range v.Roster {
+		if m.IsCaptain() {
+			n++
+		}
+	}
+	return n <= 1
+}
+
 // Page returns slug's team as viewer sees it.
 func Page(ctx context.Context, sc *tenant.Scope, slug string, viewer account.User) (View, error) {
 	q := sc.Q()
@@ -65,6 +81,9 @@ func Page(ctx context.Context, sc *tenant.Scope, slug string, viewer account.Use
 		if r.Status == StatusInvited {
 			if v.IsCaptain {
 				m.InvitedEmail = r.InvitedEmail
+				if m.InvitedEmail == "" {
+					m.InvitedEmail = r.UserEmail // an account invited by its email
+				}
 				v.Invitations = append(v.Invitations, m)
 			}
 			continue
