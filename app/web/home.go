@@ -72,28 +72,15 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "home/org", v)
 }
 
-type orgLink struct {
-	Name string
-	URL  string
-}
-
 type platformHomeView struct {
 	page
 	BaseDomain string
-	Orgs       []orgLink
 }
 
-// handlePlatformHome is the platform host's front page.
+// handlePlatformHome is the platform host's front page. It lists no
+// organizations: which ones use the platform is not for anonymous visitors
+// to browse; operators see them all in the console.
 func (s *Server) handlePlatformHome(c *fiber.Ctx) error {
-	orgs, err := s.reg.List(c.UserContext())
-	if err != nil {
-		return err
-	}
 	v := platformHomeView{page: s.pageFor(c, "Sports registration platform"), BaseDomain: s.resolver.BaseDomain()}
-	for _, o := range orgs {
-		if o.Status == tenant.StatusActive {
-			v.Orgs = append(v.Orgs, orgLink{Name: o.Name, URL: s.hostURL(c, o.Slug) + "/"})
-		}
-	}
 	return s.render(c, fiber.StatusOK, "home/platform", v)
 }

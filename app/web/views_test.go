@@ -27,8 +27,7 @@ var viewSamples = map[string]any{
 		Membership:    &membership.Membership{TypeName: "Adult", SeasonName: "2026-2027", Status: "pending", PriceCents: 5000, Currency: "CAD", PaymentReference: "M1-ABCD"},
 		Registrations: []homeEvent{{EventName: "Cup", StartsOn: "2027-01-01", Status: "pending"}}, Upcoming: []homeEvent{{EventName: sampleEvent.Name, StartsOn: sampleEvent.StartsOn}},
 		Teams: []team.Place{{Team: team.Team{Name: "Raccoons", Slug: "raccoons"}, Role: "captain", Status: "active"}}},
-	"home/platform": platformHomeView{page: page{Title: "Platform"}, BaseDomain: "localhost",
-		Orgs: []orgLink{{Name: "Quadball Canada", URL: "http://quadball-canada.localhost/"}}},
+	"home/platform": platformHomeView{page: page{Title: "Platform"}, BaseDomain: "localhost"},
 	"errors/error":  errorView{page: page{Title: "Page not found"}, Status: 404, Heading: "Page not found", Message: "Nothing here.", HomeURL: "/"},
 	"errors/_error": errorView{Status: 409, Heading: "Changed by someone else", Message: "Reload."},
 
