@@ -90,7 +90,7 @@ func (s *Server) handleConsole(c *fiber.Ctx) error {
 	for _, o := range p.Orgs {
 		members, _, last := s.orgFigures(c.UserContext(), o)
 		list.Rows = append(list.Rows, consoleRow{
-			Name: o.Name, Slug: o.Slug, Status: string(o.Status), URL: s.hostURL(c, o.Slug) + "/",
+			Name: o.Name, Slug: o.Slug, Status: string(o.Status), URL: s.orgURL(c, o) + "/",
 			Created: o.CreatedAt.Format("2006-01-02"), Members: members, LastActivity: last, Replication: s.replicationState(o),
 		})
 	}
@@ -128,7 +128,7 @@ func (s *Server) consoleOrg(c *fiber.Ctx) (tenant.Org, error) {
 // orgPage fills the console's page about org.
 func (s *Server) orgPage(c *fiber.Ctx, o tenant.Org) (consoleOrgView, error) {
 	ctx := c.UserContext()
-	v := consoleOrgView{page: s.pageFor(c, o.Name), Org: o, URL: s.hostURL(c, o.Slug) + "/", Replication: s.replicationState(o)}
+	v := consoleOrgView{page: s.pageFor(c, o.Name), Org: o, URL: s.orgURL(c, o) + "/", Replication: s.replicationState(o)}
 	v.Members, v.Admins, v.LastActivity = s.orgFigures(ctx, o)
 	h, err := s.pool.Acquire(ctx, o)
 	if err != nil {
@@ -186,7 +186,7 @@ func (s *Server) handleConsoleSuspend(c *fiber.Ctx) error {
 		}
 		return s.askConfirmation(c, confirmation{
 			Question: "Suspend " + o.Name + "?",
-			Detail:   "Its site at " + s.hostURL(c, o.Slug) + " goes offline at once: its members and admins see a page saying it is suspended until you activate it again. Its data is kept and replication continues.",
+			Detail:   "Its site at " + s.orgURL(c, o) + " goes offline at once: its members and admins see a page saying it is suspended until you activate it again. Its data is kept and replication continues.",
 			Button:   "Suspend " + o.Name, Cancel: "/console/orgs/" + o.Slug,
 		})
 	}

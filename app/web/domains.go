@@ -330,3 +330,19 @@ func (s *Server) handleConsoleDomainRemove(c *fiber.Ctx) error {
 	s.flash(c, name+" removed.")
 	return redirect(c, "/console/orgs/"+o.Slug)
 }
+
+// orgURL is an organization's origin as links show it: its primary custom
+// domain when it has one (the subdomain redirects there), else its
+// subdomain; with the request's scheme and port.
+func (s *Server) orgURL(c *fiber.Ctx, o tenant.Org) string {
+	if s.domains != nil && s.domains.Table != nil {
+		if p := s.domains.Table.Primary(o.ID); p != "" {
+			host := p
+			if _, port, err := net.SplitHostPort(c.Hostname()); err == nil && port != "" {
+				host = net.JoinHostPort(p, port)
+			}
+			return scheme(c) + "://" + host
+		}
+	}
+	return s.hostURL(c, o.Slug)
+}

@@ -176,6 +176,12 @@ func TestDomainFlow(t *testing.T) {
 	if b := body(t, res); res.StatusCode != 200 || !strings.Contains(b, "http://register.quadball.test/invite?token=") {
 		t.Fatalf("invitation link does not use the primary domain: %d\n%s", res.StatusCode, b)
 	}
+	// The console links to the primary domain.
+	op := w.browser("admin.localhost")
+	op.setCookie("psid", w.superSession(w.super))
+	if _, doc := op.get("/console/orgs/quadball-canada"); doc.Find(`a[href="http://register.quadball.test:`+w.port+`/"]`).Length() == 0 {
+		t.Error("the console does not link to the primary domain")
+	}
 	// The other org is not redirected.
 	if res, _ := w.browser("quadball-alberta.localhost").get("/"); res.StatusCode != 200 {
 		t.Fatalf("other org: %d", res.StatusCode)
