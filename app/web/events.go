@@ -191,6 +191,8 @@ type eventsAdminSection struct {
 	Kinds    []string
 	Currency string
 	Loc      *time.Location // the organization's time zone, for the registration days
+	Upcoming []event.Event  // not over yet, soonest first
+	Past     []event.Event  // over (last day before today), latest first
 	Message  string
 }
 
@@ -207,8 +209,18 @@ func (s *Server) eventsAdmin(c *fiber.Ctx, sc *tenant.Scope) (eventsAdminSection
 		return v, err
 	}
 	v.Currency, v.Loc = st.Currency, st.Location()
-	v.Events, err = event.Upcoming(c.UserContext(), sc, "0000-00-00", 200)
-	return v, err
+	if v.Events, err = event.Upcoming(c.UserContext(), sc, "0000-00-00", 200); err != nil {
+		return v, err
+	}
+	today := st.Today(s.now()).Format(settings.DateLayout)
+	for _, e := range v.Events {
+		if e.EndsOn < today {
+			v.Past = append([]event.Event{e}, v.Past...)
+		} else {
+			v.Upcoming = append(v.Upcoming, e)
+		}
+	}
+	return v, nil
 }
 
 // handleAdminEvents lists events and the form to create one.
