@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // time zones work on machines without zoneinfo
 	"unicode/utf8"
@@ -40,11 +41,22 @@ type Settings struct {
 
 // Location returns the organization's time zone (UTC if unknown).
 func (s Settings) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.Timezone); err == nil {
-		return loc
+	if loc, ok := locations.Load(s.Timezone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(s.Timezone, loc)
+	return loc
 }
+
+// locations caches time zones by name: time.LoadLocation reads and parses
+// the zone's file (here from the embedded tzdata) on every call, and the
+// pages ask for the organization's "today" on every request. The set of
+// names is bounded by the time zones that exist.
+var locations sync.Map
 
 // Today is the civil date at instant t in the organization's time zone.
 func (s Settings) Today(t time.Time) time.Time {

@@ -138,7 +138,7 @@ func TestAdminDashboardFiguresInThreeQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range entries {
-			audit = append(audit, strings.Join(strings.Fields(fmt.Sprintf("%s UTC %s %s %s %s %s", a.At.Format("2006-01-02 15:04"), a.Actor, a.Action, a.Subject, a.Detail, a.Ip)), " "))
+			audit = append(audit, strings.Join(strings.Fields(fmt.Sprintf("%s UTC %s %s %s %s %s", a.At.Format("2006-01-02 15:04"), a.Actor, auditAction(a.Action), a.Subject, a.Detail, a.Ip)), " "))
 		}
 	})
 	if want["Pending invitations"] != "2" {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
@@ -100,23 +101,62 @@ func (p page) layoutPage() page { return p }
 // paged is every full-page view.
 type paged interface{ layoutPage() page }
 
-// layoutView is the layout's data: the page's fields and its rendered body.
+// layoutView is the layout's data: the page's fields and its rendered
+// body. The fields are copied flat rather than embedding page: text/template
+// looks a name up with reflect's FieldByName, which finds a field of an
+// embedded struct only through FieldByNameFunc, a walk that allocates, on
+// every {{.Field}} of every request.
 type layoutView struct {
-	page
-	Content template.HTML
+	Title, SiteName string
+	IsOrg           bool
+	CSRF            string
+	User            *account.User
+	Admin           *superadmin.Admin
+	Flash           string
+	Path            string
+	Lost            bool
+	Content         template.HTML
 }
+
+func layoutOf(p page, content template.HTML) layoutView {
+	return layoutView{Title: p.Title, SiteName: p.SiteName, IsOrg: p.IsOrg, CSRF: p.CSRF,
+		User: p.User, Admin: p.Admin, Flash: p.Flash, Path: p.Path, Lost: p.Lost, Content: content}
+}
+
+// Here and Section are page's, for the layout's menus.
+func (l layoutView) Here(href string) bool    { return page{Path: l.Path}.Here(href) }
+func (l layoutView) Section(href string) bool { return page{Path: l.Path}.Section(href) }
 
 // render executes a view into a buffer first, so that a template error
 // becomes a clean 500 instead of half a page. A full page is then wrapped
-// in the layout; a partial (name with "_") is sent alone.
+// in the layout; a partial (name with "_") is sent alone. The buffers are
+// pooled; the response gets a copy (fasthttp's own pooled body buffer).
 func (s *Server) render(c *fiber.Ctx, status int, name string, view any) error {
-	buf, err := s.renderHTML(name, view)
-	if err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := s.renderHTML(buf, name, view); err != nil {
 		return err
 	}
 	c.Vary(hxRequest)
 	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
+	c.Status(status).Response().SetBody(buf.Bytes())
+	return nil
+}
+
+// buffers are rendering buffers, reused across requests: a page is
+// rendered twice (its body, then the layout around it), into buffers that
+// otherwise grow from nothing on every request.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer returns b to the pool, unless an unusual page made it large.
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // execute runs one template of the set the engine loaded. The engine's own
@@ -132,25 +172,29 @@ func (s *Server) execute(w io.Writer, name string, data any) error {
 	return t.Execute(w, data)
 }
 
-// renderHTML renders a partial, or a page inside the layout. The layout is
-// a template of its own with the page's HTML as data.
-func (s *Server) renderHTML(name string, view any) (*bytes.Buffer, error) {
-	var body bytes.Buffer
-	if err := s.execute(&body, name, view); err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
-	}
+// renderHTML renders a partial, or a page inside the layout, into out. The
+// layout is a template of its own with the page's HTML as data. On an
+// error, out holds part of a page and must be discarded.
+func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 	if isPartial(name) {
-		return &body, nil
+		if err := s.execute(out, name, view); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		return nil
 	}
 	p, ok := view.(paged)
 	if !ok {
-		return nil, fmt.Errorf("render %s: %T does not embed page", name, view)
+		return fmt.Errorf("render %s: %T does not embed page", name, view)
 	}
-	var out bytes.Buffer
-	if err := s.execute(&out, layout, layoutView{page: p.layoutPage(), Content: template.HTML(body.String())}); err != nil {
-		return nil, fmt.Errorf("render %s in %s: %w", name, layout, err)
+	body := getBuffer()
+	defer putBuffer(body)
+	if err := s.execute(body, name, view); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
 	}
-	return &out, nil
+	if err := s.execute(out, layout, layoutOf(p.layoutPage(), template.HTML(body.String()))); err != nil {
+		return fmt.Errorf("render %s in %s: %w", name, layout, err)
+	}
+	return nil
 }
 
 // isPartial reports whether a template name is a partial (<dir>/_<name>).

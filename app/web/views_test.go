@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"io/fs"
 	"strings"
 	"testing"
@@ -174,7 +175,8 @@ func TestEveryViewRenders(t *testing.T) {
 			t.Errorf("view %s has no sample in viewSamples", name)
 			return nil
 		}
-		buf, rerr := e.srv.renderHTML(name, sample)
+		var buf bytes.Buffer
+		rerr := e.srv.renderHTML(&buf, name, sample)
 		if rerr != nil {
 			t.Errorf("render %s: %v", name, rerr)
 		} else if buf.Len() == 0 {
