@@ -7,6 +7,7 @@ import (
 
 	"sportsapp/app/apperr"
 	"sportsapp/app/membership"
+	"sportsapp/app/money"
 	"sportsapp/app/settings"
 	"sportsapp/app/tenant"
 )
@@ -170,10 +171,12 @@ func (s *Server) handleMembershipBuy(c *fiber.Ctx) error {
 }
 
 type paymentRow struct {
-	P     membership.Pending
-	CSRF  string
-	Done  string
-	Error string
+	P         membership.Pending
+	CSRF      string
+	Done      string
+	Error     string
+	Received  string // the amount typed, when it is sent back
+	Different string // an amount received that differs from the amount due, to acknowledge
 }
 
 type paymentsView struct {
@@ -200,21 +203,32 @@ func (s *Server) handlePayments(c *fiber.Ctx) error {
 
 // handlePaymentConfirm confirms a payment, activating its membership.
 func (s *Server) handlePaymentConfirm(c *fiber.Ctx) error {
-	return s.decidePayment(c, "Confirmed: the membership is active.", func(sc *tenant.Scope, id int64) error {
-		return s.memberships.Confirm(c.UserContext(), sc, actor(c), id, c.FormValue("received"))
+	return s.decidePayment(c, "Confirmed: the membership is active.", func(sc *tenant.Scope, id int64, row *paymentRow) error {
+		// A different amount than the one due needs an explicit
+		// acknowledgement; the audit entry records both amounts.
+		received := c.FormValue("received")
+		if cents, err := money.Parse(received); err == nil && row.P.PaymentID == id && cents != row.P.AmountCents {
+			got := money.Format(cents) + " " + row.P.Currency
+			if c.FormValue("different") != "yes" {
+				row.Received, row.Different = received, got
+				return apperr.Fields{"received": got + " is not the " + row.P.Amount() + " due. Check the amount, or tick the box to confirm what was received."}.Err()
+			}
+			row.Done = "Confirmed with " + got + " received of " + row.P.Amount() + " due: the membership is active."
+		}
+		return s.memberships.Confirm(c.UserContext(), sc, actor(c), id, received)
 	})
 }
 
 // handlePaymentReject rejects a payment.
 func (s *Server) handlePaymentReject(c *fiber.Ctx) error {
-	return s.decidePayment(c, "Rejected.", func(sc *tenant.Scope, id int64) error {
+	return s.decidePayment(c, "Rejected.", func(sc *tenant.Scope, id int64, _ *paymentRow) error {
 		return s.memberships.Reject(c.UserContext(), sc, actor(c), id, c.FormValue("note"))
 	})
 }
 
 // decidePayment runs a decision and answers with the row (htmx) or a
 // redirect to the list.
-func (s *Server) decidePayment(c *fiber.Ctx, done string, decide func(*tenant.Scope, int64) error) error {
+func (s *Server) decidePayment(c *fiber.Ctx, done string, decide func(*tenant.Scope, int64, *paymentRow) error) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
@@ -234,7 +248,7 @@ func (s *Server) decidePayment(c *fiber.Ctx, done string, decide func(*tenant.Sc
 			row.P = p
 		}
 	}
-	derr := decide(sc, id)
+	derr := decide(sc, id, &row)
 	if derr != nil && apperr.FieldsOf(derr) == nil {
 		return derr
 	}
@@ -242,7 +256,7 @@ func (s *Server) decidePayment(c *fiber.Ctx, done string, decide func(*tenant.Sc
 		if derr != nil {
 			return derr
 		}
-		s.flash(c, row.P.Reference+": "+done)
+		s.flash(c, row.P.Reference+": "+row.Done)
 		return redirect(c, "/admin/payments")
 	}
 	if derr != nil {

@@ -18,7 +18,7 @@ func TestBrowserBuyMembershipAndConfirm(t *testing.T) {
 	base := w.url("quadball-canada.localhost")
 
 	member := browsertest.New(t)
-	browsertest.SignIn(t, member, base, "member@example.org", testPassword, `a[href="/membership"]`)
+	browsertest.SignIn(t, member, base, "member@example.org", testPassword, `.menu-wide a[href="/membership"]`)
 	browsertest.Do(t, member,
 		chromedp.Navigate(base+"/profile/details"),
 		chromedp.WaitVisible(`input[name="phone"]`),
