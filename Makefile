@@ -1,7 +1,7 @@
 # Pinned sqlc: `go run` builds it once (a few minutes) and caches it.
 SQLC := go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 
-.PHONY: help run test bench loadtest generate sqlc-diff check static
+.PHONY: help run test test-fleet bench loadtest generate sqlc-diff check static
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -10,7 +10,10 @@ run: ## run the app on embedded defaults (http://quadball-canada.localhost:8080)
 	go run ./app
 
 test: ## run the whole test suite (race detector on)
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 14m ./...
+
+test-fleet: ## the replication test at the issue's scale: 500 orgs written round-robin, 32 open
+	SPORTSAPP_FLEET_ORGS=500 SPORTSAPP_FLEET_OPEN=32 go test -count=1 -run TestFleetWritesReachTheReplicaWithASmallPool -v ./app/
 
 bench: ## print the benchmark figures (cold open, warm request, migrate)
 	go test -run '^$$' -bench . -benchmem ./...
