@@ -198,7 +198,7 @@ func TestInvitationByMail(t *testing.T) {
 	}
 	// The acceptance is in the audit log.
 	_, d = admin.get("/admin")
-	if !strings.Contains(d.Text(), "invitation.accept") || !strings.Contains(d.Text(), "invitation.create") {
+	if !strings.Contains(d.Text(), auditAction("invitation.accept")) || !strings.Contains(d.Text(), auditAction("invitation.create")) {
 		t.Error("audit log lacks the invitation")
 	}
 }
