@@ -77,6 +77,11 @@ type Service struct {
 	Links tenant.Links
 	Log   *slog.Logger
 	Now   func() time.Time
+	// DisableSessionCache makes every SessionUser read the database (to
+	// measure what the cache saves; production leaves it false).
+	DisableSessionCache bool
+
+	sessions sessionCache
 }
 
 func (s *Service) now() time.Time {

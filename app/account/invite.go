@@ -242,6 +242,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, sc *tenant.Scope, token,
 		}
 		return s.audit(ctx, q, Actor{UserID: u.ID, Label: u.Email, IP: cl.IP}, "invitation.accept", u.Email, "role "+string(u.Role))
 	})
+	if err == nil {
+		s.forgetUser(sc, u.ID) // an existing account's sessions ended and its role may have changed
+	}
 	return u, err
 }
 

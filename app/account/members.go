@@ -20,6 +20,7 @@ func (s *Service) UpdateName(ctx context.Context, sc *tenant.Scope, u User, name
 	if err := sc.W().UserSetName(ctx, orgdb.UserSetNameParams{Name: name, UpdatedAt: s.now(), ID: u.ID}); err != nil {
 		return u, err
 	}
+	s.forgetUser(sc, u.ID) // cached sessions carry the name
 	u.Name = name
 	return u, nil
 }
@@ -59,6 +60,9 @@ func (s *Service) ChangePassword(ctx context.Context, sc *tenant.Scope, u User, 
 		token, err = s.startSession(ctx, q, u.ID, cl)
 		return err
 	})
+	if err == nil {
+		s.forgetUser(sc, u.ID)
+	}
 	return token, err
 }
 
@@ -186,6 +190,9 @@ func (s *Service) changeUser(ctx context.Context, sc *tenant.Scope, by Actor, us
 		out = userFrom(u)
 		return s.audit(ctx, q, by, action, u.Email, "role "+u.Role+", status "+u.Status)
 	})
+	if err == nil {
+		s.forgetUser(sc, userID)
+	}
 	return out, err
 }
 

@@ -108,5 +108,8 @@ func (s *Service) ResetPassword(ctx context.Context, sc *tenant.Scope, token, pa
 		u = userFrom(ur)
 		return q.SessionDeleteByUser(ctx, ur.ID)
 	})
+	if err == nil {
+		s.forgetUser(sc, u.ID)
+	}
 	return u, err
 }

@@ -117,33 +117,51 @@ func (s *Service) StartSession(ctx context.Context, sc *tenant.Scope, userID int
 // SessionUser returns the user a session token belongs to. It fails with
 // ErrNoSession for an unknown or expired token, and for a disabled account.
 // A session in use has its expiry pushed forward, at most once an hour.
+// Answers come from the session cache when it may be believed (see
+// sessioncache.go), so most signed-in requests do not read the database.
 func (s *Service) SessionUser(ctx context.Context, sc *tenant.Scope, token string) (User, error) {
 	if token == "" {
 		return User{}, ErrNoSession
 	}
-	row, err := sc.Q().SessionByTokenHash(ctx, auth.HashToken(token))
+	hash := auth.HashToken(token)
+	now := s.now()
+	key := keyFor(sc, hash)
+	if !s.DisableSessionCache {
+		if e, ok := s.sessions.get(key, now); ok && now.Before(e.expiresAt) && now.Sub(e.lastSeenAt) <= auth.SessionTouchEvery {
+			return e.user, nil
+		}
+	}
+	gen := s.sessions.gen.Load() // before the read: see sessionCache.put
+	row, err := sc.Q().SessionByTokenHash(ctx, hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNoSession
 	}
 	if err != nil {
 		return User{}, err
 	}
-	now := s.now()
 	if !now.Before(row.Session.ExpiresAt) || row.User.Status != string(StatusActive) {
 		return User{}, ErrNoSession
 	}
+	e := sessionEntry{user: userFrom(row.User), expiresAt: row.Session.ExpiresAt, lastSeenAt: row.Session.LastSeenAt, cachedAt: now}
 	if now.Sub(row.Session.LastSeenAt) > auth.SessionTouchEvery {
-		err := sc.W().SessionTouch(ctx, orgdb.SessionTouchParams{LastSeenAt: now, ExpiresAt: now.Add(auth.SessionTTL), ID: row.Session.ID})
+		e.expiresAt, e.lastSeenAt = now.Add(auth.SessionTTL), now
+		err := sc.W().SessionTouch(ctx, orgdb.SessionTouchParams{LastSeenAt: e.lastSeenAt, ExpiresAt: e.expiresAt, ID: row.Session.ID})
 		if err != nil {
 			return User{}, err
 		}
 	}
-	return userFrom(row.User), nil
+	if !s.DisableSessionCache {
+		s.sessions.put(key, e, gen)
+	}
+	return e.user, nil
 }
 
 // SignOut ends the session with the given token.
 func (s *Service) SignOut(ctx context.Context, sc *tenant.Scope, token string) error {
-	return sc.W().SessionDelete(ctx, auth.HashToken(token))
+	hash := auth.HashToken(token)
+	err := sc.W().SessionDelete(ctx, hash)
+	s.sessions.forget(keyFor(sc, hash))
+	return err
 }
 
 // PurgeExpiredSessions deletes sessions past their expiry (starting a

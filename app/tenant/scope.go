@@ -40,6 +40,15 @@ func (s *Scope) Tx(ctx context.Context, fn func(q *orgdb.Queries) error) error {
 	return err
 }
 
+// Instance identifies the open database behind a scope. It is comparable
+// and changes when the organization's file is closed and opened again (as
+// after a restore replaced it), so a cache keyed by it never answers from
+// what a previous file said.
+type Instance struct{ db *sqlite.DB }
+
+// Instance returns the identity of the open database behind s.
+func (s *Scope) Instance() Instance { return Instance{db: s.h.DB()} }
+
 type scopeKey struct{}
 
 // WithScope returns ctx carrying s.
