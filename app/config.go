@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"sportsapp/app/logging"
 	"sportsapp/app/replication"
 	"sportsapp/app/tenant"
 )
@@ -28,6 +29,7 @@ type config struct {
 	MigrateParallel int
 	LogFormat       string
 	LogLevel        string
+	LogFlush        time.Duration // serve: log lines go out in batches at least this often (0: each at once)
 	PublicURL       string
 	SMTPURL         string
 	MailFrom        string
@@ -89,6 +91,7 @@ func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("SPORTSAPP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of the TLS proxy whose X-Forwarded-For/-Proto/-Host are believed (SPORTSAPP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
+	fs.DurationVar(&c.LogFlush, "log-flush", envDuration("SPORTSAPP_LOG_FLUSH", logging.DefaultEvery), "write info lines to the log in batches, at least this often (64 KiB at most; warnings and errors at once); 0 writes every line at once (SPORTSAPP_LOG_FLUSH)")
 }
 
 // newPlatformFlag registers --new-platform on the commands that may create
@@ -104,13 +107,26 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 		return nil, fmt.Errorf("log level %q: %w", c.LogLevel, err)
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	var bw *logging.Writer
+	if c.LogFlush > 0 {
+		// The server logs a line per request: batched, they cost one
+		// write a batch instead of one a request (see app/logging).
+		bw = logging.NewWriter(w, c.LogFlush, 0)
+		w = bw
+	}
+	var h slog.Handler
 	switch strings.ToLower(c.LogFormat) {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		h = slog.NewJSONHandler(w, opts)
 	case "text", "":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
 	}
-	return nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	if bw != nil {
+		h = logging.FlushOn(h, bw, slog.LevelWarn)
+	}
+	return slog.New(h), nil
 }
 
 // links returns how users reach the platform, for links in mail and for

@@ -10,6 +10,7 @@ import (
 
 	"sportsapp/app/account"
 	"sportsapp/app/domain"
+	"sportsapp/app/logging"
 	"sportsapp/app/mail"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/settings"
@@ -83,8 +84,8 @@ func orgDefaults(name string) (tenant.InitFunc, error) {
 	return settings.Initial(settings.Defaults(name, now), []settings.TypeForm{settings.DefaultMembershipType}, "platform", now)
 }
 
-// close sends the mail still queued (for up to 30 s) and closes the
-// platform database.
+// close sends the mail still queued (for up to 30 s), closes the
+// platform database and writes out the log lines still held back.
 func (a *application) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -97,6 +98,7 @@ func (a *application) close() {
 			a.log.Error("replicate the platform database", "err", err)
 		}
 	}
+	_ = logging.Flush(a.log) // the lines a batching logger still holds
 }
 
 // withOrg runs fn with the scope of the organization slug, opened the same
