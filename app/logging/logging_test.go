@@ -192,4 +192,3 @@ func BenchmarkRequestLine(b *testing.B) {
 		})
 	}
 }
-
