@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -70,10 +71,19 @@ type Stmts struct {
 	// costs a nil check. Per-query metrics hang here.
 	Observe func(name string, d time.Duration, err error)
 
+	writes atomic.Uint64 // statements run (see Writes)
+
 	mu     sync.RWMutex
 	stmts  map[string]*cachedStmt
 	closed bool
 }
+
+// Writes counts the statements run through the cache, and the
+// transactions committed through Tx, each counted once it ran. On the
+// writer's cache it changes whenever the database may have changed in this
+// process, so a cache of something derived from the database (a rendered
+// page) can tell it is stale by comparing counts read before computing it.
+func (c *Stmts) Writes() uint64 { return c.writes.Load() }
 
 type cachedStmt struct {
 	st   *sql.Stmt
@@ -149,6 +159,7 @@ func (c *Stmts) observeQuery(query string, start time.Time, err error) {
 
 // ExecContext runs query (a statement that returns no rows) prepared.
 func (c *Stmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer c.writes.Add(1) // after the statement: a count read before it is stale now
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -162,6 +173,9 @@ func (c *Stmts) ExecContext(ctx context.Context, query string, args ...any) (sql
 
 // QueryContext runs query prepared and returns its rows.
 func (c *Stmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	// sqlc's :one and :many writes (RETURNING) come this way; the write
+	// commits when the rows are closed, a moment after the count moves.
+	defer c.writes.Add(1)
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -176,6 +190,7 @@ func (c *Stmts) QueryContext(ctx context.Context, query string, args ...any) (*s
 // QueryRowContext runs query prepared and returns its first row. A failure
 // to prepare is returned by the Row's Scan, as database/sql does.
 func (c *Stmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	defer c.writes.Add(1)
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -216,6 +231,7 @@ func (c *Stmts) Tx(ctx context.Context, fn func(DBTX) error) error {
 		return err
 	}
 	err = tx.Commit()
+	c.writes.Add(1) // after the commit: a count read before it is stale now
 	c.prepareMissed(ctx, t.missed)
 	return err
 }

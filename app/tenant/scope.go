@@ -49,6 +49,23 @@ type Instance struct{ db *sqlite.DB }
 // Instance returns the identity of the open database behind s.
 func (s *Scope) Instance() Instance { return Instance{db: s.h.DB()} }
 
+// Version identifies the state of the organization's database as this
+// process knows it: the open file and the number of statements run on its
+// writer. Anything written through W or Tx changes it, so a cache of
+// something computed from the database is fresh while the version it was
+// computed at is the current one. (Another process's writes do not change
+// it: such a cache needs a TTL as well.)
+type Version struct {
+	Instance
+	writes uint64
+}
+
+// Version returns the current version of s's database. Read it before
+// computing what is cached.
+func (s *Scope) Version() Version {
+	return Version{Instance: s.Instance(), writes: s.h.DB().Writer().Writes()}
+}
+
 type scopeKey struct{}
 
 // WithScope returns ctx carrying s.

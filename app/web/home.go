@@ -28,9 +28,10 @@ type homeEvent struct {
 // homeUpcoming is how many upcoming events the member's home lists.
 const homeUpcoming = 3
 
-// handleOrgHome is what a visitor sees first on an organization's host;
-// for a signed-in member it is their home: membership status with the
-// action to buy or renew it, and their upcoming registrations. It reads
+// handleOrgHome is what a visitor sees first on an organization's host
+// (the same page for every anonymous visitor, from the page cache); for a
+// signed-in member it is their home: membership status with the action to
+// buy or renew it, and their upcoming registrations. It reads
 // the database three times: the latest membership, the teams, and the
 // registrations with the upcoming events (MemberHomeEvents); the settings
 // come from their cache.
@@ -39,8 +40,13 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := orgHomeView{page: s.pageFor(c, "Welcome"), Org: sc.Org}
 	u, ok := currentUser(c)
+	if !ok && s.cacheableAnonymous(c) {
+		return s.renderPublic(c, sc, "home/org", func() any {
+			return orgHomeView{page: s.publicPage(c, "Welcome"), Org: sc.Org}
+		})
+	}
+	v := orgHomeView{page: s.pageFor(c, "Welcome"), Org: sc.Org}
 	if !ok {
 		return s.render(c, fiber.StatusOK, "home/org", v)
 	}

@@ -53,6 +53,7 @@ type Server struct {
 	limits         *boundedStore  // the rate limiter's per-client counters
 	signins        *auth.Throttle // failed sign-ins per account
 	metrics        *metrics.Metrics
+	pages          pageCache // anonymous public pages (pagecache.go)
 	now            func() time.Time
 }
 

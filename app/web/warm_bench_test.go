@@ -246,3 +246,63 @@ func BenchmarkBareFiberParallel(b *testing.B) {
 		}
 	})
 }
+
+// The caches off, one at a time, for docs/caching.md's on/off figures.
+
+// BenchmarkAnonHomeNoPageCache: the anonymous home rendered every time.
+func BenchmarkAnonHomeNoPageCache(b *testing.B) {
+	w := newWarmSite(b)
+	w.srv.pages.disabled = true
+	w.bench(b, "/", "")
+}
+
+// BenchmarkAnonHomeRevalidated: the anonymous home asked with the ETag of
+// the copy the browser holds (a 304 without a body).
+func BenchmarkAnonHomeRevalidated(b *testing.B) {
+	w := newWarmSite(b)
+	res := w.get("quadball-canada.localhost", "/")
+	etag := res.Header.Get("ETag")
+	if etag == "" {
+		b.Fatal("no ETag")
+	}
+	raw := "GET / HTTP/1.1\r\nHost: " + warmHost + "\r\nUser-Agent: bench\r\nIf-None-Match: " + etag + "\r\n\r\n"
+	cpu := cpuTime()
+	b.ReportAllocs()
+	for b.Loop() {
+		var ctx fasthttp.RequestCtx
+		if err := ctx.Request.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+			b.Fatal(err)
+		}
+		w.handler(&ctx)
+		if ctx.Response.StatusCode() != 304 {
+			b.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkMemberHomeNoSessionCache: the member home reading its session
+// from the database on every request.
+func BenchmarkMemberHomeNoSessionCache(b *testing.B) {
+	w := newWarmSite(b)
+	w.accounts.DisableSessionCache = true
+	w.bench(b, "/", w.memberSID)
+}
+
+// BenchmarkMemberHomeNoSettingsCache: the member home reading the
+// settings on every request (settings.Service's cache, a minute by
+// default, expires at once).
+func BenchmarkMemberHomeNoSettingsCache(b *testing.B) {
+	w := newWarmSite(b)
+	w.srv.settings.TTL = time.Nanosecond
+	w.bench(b, "/", w.memberSID)
+}
+
+// BenchmarkAdminDashboardNoCaches: the admin dashboard without the
+// session and settings caches.
+func BenchmarkAdminDashboardNoCaches(b *testing.B) {
+	w := newWarmSite(b)
+	w.accounts.DisableSessionCache = true
+	w.srv.settings.TTL = time.Nanosecond
+	w.bench(b, "/admin", w.adminSID)
+}

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sportsapp/app/account"
+	"sportsapp/app/auth"
+	"sportsapp/app/event"
+	"sportsapp/app/settings"
+	"sportsapp/app/tenant"
+)
+
+const qcHost = "quadball-canada.localhost"
+
+// The anonymous home page is rendered once and then served from memory,
+// the same bytes with an ETag, and carries nothing of one visitor: no CSRF
+// token, no session, no flash.
+func TestAnonymousHomeIsCached(t *testing.T) {
+	e := newEnv(t, tenant.PoolOptions{})
+	e.org("quadball-canada", "Quadball Canada")
+	first := e.get(qcHost, "/")
+	b1 := body(t, first)
+	second := e.get(qcHost, "/")
+	b2 := body(t, second)
+	if first.StatusCode != 200 || second.StatusCode != 200 || b1 != b2 {
+		t.Fatalf("two anonymous visits: %d, %d, same page %v", first.StatusCode, second.StatusCode, b1 == b2)
+	}
+	if st := e.srv.PageCacheStats(); st.Hits != 1 || st.Misses != 1 {
+		t.Errorf("cache: %+v, want 1 miss then 1 hit", st)
+	}
+	if !strings.Contains(b1, "<h1>Quadball Canada</h1>") || !strings.Contains(b1, `"X-CSRF-Token": ""`) {
+		t.Errorf("the cached page is not the anonymous home without a token:\n%s", b1)
+	}
+	etag := second.Header.Get("ETag")
+	if etag == "" || etag != first.Header.Get("ETag") {
+		t.Fatalf("ETags %q and %q", first.Header.Get("ETag"), etag)
+	}
+	if cc := second.Header.Get("Cache-Control"); cc != "private, no-cache" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	if v := strings.Join(second.Header.Values("Vary"), ","); !strings.Contains(v, "Cookie") || !strings.Contains(v, "HX-Request") {
+		t.Errorf("Vary %q, want Cookie and HX-Request", v)
+	}
+	// Revalidation: 304 with no body; another ETag gets the page.
+	res := e.get(qcHost, "/", "If-None-Match", etag)
+	if res.StatusCode != http.StatusNotModified || body(t, res) != "" || res.Header.Get("ETag") != etag {
+		t.Errorf("If-None-Match %s: %d with ETag %q", etag, res.StatusCode, res.Header.Get("ETag"))
+	}
+	if res := e.get(qcHost, "/", "If-None-Match", `"stale"`); res.StatusCode != 200 {
+		t.Errorf("If-None-Match with another ETag: %d", res.StatusCode)
+	}
+	// HEAD is served from the cache too.
+	req, _ := http.NewRequest(http.MethodHead, "/", nil)
+	req.Host = qcHost
+	if res := e.do(req); res.StatusCode != 200 || res.Header.Get("ETag") != etag {
+		t.Errorf("HEAD: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
+}
+
+// A signed-in member, a stale session cookie and a flash message all get
+// the page rendered for them, never the cached one nor into the cache.
+func TestPersonalPagesBypassTheCache(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	e := w.env
+	e.get(qcHost, "/") // cache the anonymous page
+	before := e.srv.PageCacheStats()
+
+	sid := w.session(w.a, w.member)
+	res := e.get(qcHost, "/", "Cookie", auth.SessionCookie+"="+sid)
+	page := body(t, res)
+	if !strings.Contains(page, "Welcome back, Mia Member") || res.Header.Get("ETag") != "" {
+		t.Errorf("member: ETag %q, page without the member's home", res.Header.Get("ETag"))
+	}
+	if strings.Contains(page, `"X-CSRF-Token": ""`) {
+		t.Error("the member's page has no CSRF token")
+	}
+	res = e.get(qcHost, "/", "Cookie", auth.SessionCookie+"=stale-token")
+	if res.StatusCode != 200 || res.Header.Get("ETag") != "" {
+		t.Errorf("stale session cookie: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
+	res = e.get(qcHost, "/", "Cookie", flashName+"="+url.QueryEscape("You are signed out."))
+	if !strings.Contains(body(t, res), "You are signed out.") || res.Header.Get("ETag") != "" {
+		t.Error("the flash message is not shown, or the page came from the cache")
+	}
+	if after := e.srv.PageCacheStats(); after.Hits != before.Hits || after.Entries != before.Entries {
+		t.Errorf("cache used by personal requests: %+v -> %+v", before, after)
+	}
+}
+
+// Any change this process writes to the organization's database (settings,
+// membership types, events) makes the next anonymous request render the
+// page again; other organizations keep theirs.
+func TestPageCacheFollowsWrites(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	e := w.env
+	ctx := context.Background()
+	by := account.Actor{Label: "test"}
+	changes := []struct {
+		name string
+		do   func(sc *tenant.Scope) error
+	}{
+		{"settings saved", func(sc *tenant.Scope) error {
+			st, err := w.srv.settings.Get(ctx, sc)
+			if err != nil {
+				return err
+			}
+			form := st.Form()
+			form[settings.FSeasonName] = "Season " + strconv.FormatInt(st.Version+1, 10)
+			parsed, errs := settings.Parse(form)
+			if errs != nil {
+				t.Fatalf("%v", map[string]string(errs))
+			}
+			_, err = w.srv.settings.Save(ctx, sc, by, st.Version, parsed)
+			return err
+		}},
+		{"membership type added", func(sc *tenant.Scope) error {
+			_, err := w.srv.settings.CreateType(ctx, sc, by, settingsTypeForm("Junior", "5"))
+			return err
+		}},
+		{"event created", func(sc *tenant.Scope) error {
+			f := eventForm("Summer Cup")
+			_, err := w.srv.events.Create(ctx, sc, by, event.Form{Name: f.Get("name"), Kind: f.Get("kind"), Venue: f.Get("venue"),
+				StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"), OpensOn: f.Get("opens_on"), ClosesOn: f.Get("closes_on"),
+				Capacity: "10", IndividualFee: "25", TeamFee: "300"})
+			return err
+		}},
+	}
+	e.get("quadball-alberta.localhost", "/")
+	for _, ch := range changes {
+		e.get(qcHost, "/")
+		before := e.srv.PageCacheStats()
+		if e.get(qcHost, "/"); e.srv.PageCacheStats().Hits != before.Hits+1 {
+			t.Fatalf("%s: the page is not cached before the change", ch.name)
+		}
+		w.scope(w.a, func(sc *tenant.Scope) {
+			if err := ch.do(sc); err != nil {
+				t.Fatal(err)
+			}
+		})
+		before = e.srv.PageCacheStats()
+		e.get(qcHost, "/")
+		if after := e.srv.PageCacheStats(); after.Misses != before.Misses+1 {
+			t.Errorf("%s: the next request was answered from the cache", ch.name)
+		}
+	}
+	before := e.srv.PageCacheStats()
+	res := e.get("quadball-alberta.localhost", "/")
+	if after := e.srv.PageCacheStats(); after.Hits != before.Hits+1 || !strings.Contains(body(t, res), "<h1>Quadball Alberta</h1>") {
+		t.Errorf("the other organization's page: hits %d -> %d", before.Hits, after.Hits)
+	}
+}
+
+// An entry is not served for another state of the organization in the
+// registry (renamed, suspended), nor after its TTL.
+func TestPageCacheEntryValidity(t *testing.T) {
+	var pc pageCache
+	org := tenant.Org{ID: "id-1", Slug: "qc", Name: "Quadball Canada", Status: tenant.StatusActive}
+	k := pageKey{org: org.ID, name: "home/org", path: "/"}
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	var v tenant.Version
+	pc.put(k, &cachedPage{org: org, version: v, at: now, body: []byte("page")})
+	if _, ok := pc.get(k, org, v, now.Add(pageCacheTTL-time.Second)); !ok {
+		t.Fatal("a fresh entry was not served")
+	}
+	renamed := org
+	renamed.Name = "Quadball Canada (QC)"
+	if _, ok := pc.get(k, renamed, v, now); ok {
+		t.Error("served for a renamed organization")
+	}
+	pc.put(k, &cachedPage{org: org, version: v, at: now, body: []byte("page")})
+	if _, ok := pc.get(k, org, v, now.Add(pageCacheTTL)); ok {
+		t.Error("served after its TTL")
+	}
+}
