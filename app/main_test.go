@@ -237,6 +237,9 @@ func startServer(t *testing.T, dir string, extra ...string) string {
 	done := make(chan int)
 	var stderr syncBuffer
 	args := append([]string{"--addr", addr, "--data-dir", dir}, extra...)
+	if !slices.Contains(args, "--replica-url") {
+		args = append(args, "--replica-url", dir+".replica") // see cli
+	}
 	go func() { done <- run(ctx, args, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
 	t.Cleanup(func() {
 		cancel()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,9 @@ func serveUntilStopped(t *testing.T, dir string, extra ...string) (string, func(
 	done := make(chan int, 1)
 	var stderr syncBuffer
 	args := append([]string{"serve", "--addr", addr, "--data-dir", dir}, extra...)
+	if !slices.Contains(args, "--replica-url") {
+		args = append(args, "--replica-url", dir+".replica") // see cli
+	}
 	go func() { done <- run(ctx, args, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
 	stopped := false
 	stop := func() int {
