@@ -115,6 +115,7 @@ type layoutView struct {
 	Flash           string
 	Path            string
 	Lost            bool
+	Menu            template.HTML // "sitemenu", rendered once: the layout shows it twice (wide, narrow)
 	Content         template.HTML
 }
 
@@ -191,7 +192,18 @@ func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 	if err := s.execute(body, name, view); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	if err := s.execute(out, layout, layoutOf(p.layoutPage(), template.HTML(body.String()))); err != nil {
+	lv := layoutOf(p.layoutPage(), template.HTML(body.String()))
+	if !lv.Lost {
+		// The layout shows the menu twice (wide screens, and the phone
+		// dropdown); executing it once saves a fifth of the layout's time.
+		menu := getBuffer()
+		defer putBuffer(menu)
+		if err := s.execute(menu, "sitemenu", lv); err != nil {
+			return fmt.Errorf("render the menu of %s: %w", name, err)
+		}
+		lv.Menu = template.HTML(menu.String())
+	}
+	if err := s.execute(out, layout, lv); err != nil {
 		return fmt.Errorf("render %s in %s: %w", name, layout, err)
 	}
 	return nil
