@@ -20,3 +20,21 @@ func TestLocationIsCached(t *testing.T) {
 		t.Error("an unknown zone was cached")
 	}
 }
+
+// BenchmarkLocation: the organization's time zone as every page asks for
+// it (for "today"), from the cache and loaded anew as before.
+func BenchmarkLocation(b *testing.B) {
+	s := Settings{Timezone: "America/Toronto"}
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			s.Location()
+		}
+	})
+	b.Run("LoadLocation", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := time.LoadLocation(s.Timezone); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
