@@ -139,6 +139,9 @@ func (r *Replicator) unregister(ctx context.Context, e *entry) error {
 		r.mu.Unlock()
 		return fmt.Errorf("final sync of %q before releasing it failed; it stays replicated and the release is retried: %w", e.name, err)
 	}
+	r.mu.Lock()
+	r.waitCompactionLocked(e)
+	r.mu.Unlock()
 	err = r.store.UnregisterDB(context.WithoutCancel(ctx), e.path)
 	r.forget(e)
 	if err != nil {

@@ -43,6 +43,9 @@ type Replicator struct {
 	dirty  map[string]*entry // held databases written since their last sync
 	stop   chan struct{}
 	done   chan struct{}
+
+	compactCond *sync.Cond    // signalled when a compaction of an entry ends
+	compactDone chan struct{} // closed when the compactor has stopped
 }
 
 // entry is one replicated database.
@@ -68,6 +71,8 @@ type entry struct {
 	monitored bool
 	dirty     int
 	checked   time.Time
+	// compacting is set while the compactor works on the entry (compact.go).
+	compacting bool
 }
 
 // New validates cfg and starts an empty replicator; databases are added
@@ -86,7 +91,9 @@ func New(cfg Config) (*Replicator, error) {
 	store.Logger = logger
 	store.SnapshotInterval = cfg.SnapshotInterval
 	store.SnapshotRetention = cfg.Retention
-	store.CompactionMonitorEnabled = !cfg.ShipOnly
+	// Compaction and snapshots run in this package's compactor, which
+	// never overlaps a release of the same database (compact.go).
+	store.CompactionMonitorEnabled = false
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("start replication: %w", err)
 	}
@@ -102,7 +109,20 @@ func New(cfg Config) (*Replicator, error) {
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	r.compactCond = sync.NewCond(&r.mu)
+	r.compactDone = make(chan struct{})
 	go r.syncer()
+	if cfg.ShipOnly {
+		close(r.compactDone)
+	} else {
+		levels := []*litestream.CompactionLevel{}
+		for _, lvl := range litestream.DefaultCompactionLevels {
+			if lvl.Level != 0 {
+				levels = append(levels, lvl)
+			}
+		}
+		go r.compactor(append(levels, store.SnapshotLevel()))
+	}
 	return r, nil
 }
 
@@ -222,6 +242,7 @@ func (r *Replicator) Remove(ctx context.Context, dbPath string) error {
 	if e.retry != nil {
 		e.retry.Stop()
 	}
+	r.waitCompactionLocked(e)
 	r.mu.Unlock()
 
 	err = r.store.UnregisterDB(ctx, path)
@@ -303,6 +324,7 @@ func (r *Replicator) Close(ctx context.Context) error {
 	}
 	close(r.stop)
 	<-r.done
+	<-r.compactDone
 	if err := r.store.Close(ctx); err != nil {
 		return fmt.Errorf("close replication: %w", err)
 	}
