@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net"
 	"net/url"
 	"strings"
@@ -167,24 +168,9 @@ func (s *Server) handleDomainPrimary(c *fiber.Ctx) error {
 	if s.domains == nil {
 		return errNoDomains
 	}
-	sc, err := tenant.From(c.UserContext())
-	if err != nil {
-		return err
-	}
-	pa, oa := domainActor(c)
-	name := domain.Lookup(domainParam(c))
-	if err := s.domains.SetPrimary(c.UserContext(), pa, sc.Org, name); err != nil {
-		return err
-	}
-	if err := s.orgAudit(c, sc, oa, "domain.primary", name); err != nil {
-		return err
-	}
-	v, err := s.domainsPage(c, sc.Org)
-	if err != nil {
-		return err
-	}
-	v.Notice = name + " is now the primary domain: " + v.Target + " redirects to it."
-	return s.domainDone(c, v)
+	return s.domainChange(c, "domain.primary", s.domains.SetPrimary, func(name, target string) string {
+		return name + " is now the primary domain: " + target + " redirects to it."
+	})
 }
 
 // handleDomainRemove deletes a domain; it stops routing at once.
@@ -192,23 +178,32 @@ func (s *Server) handleDomainRemove(c *fiber.Ctx) error {
 	if s.domains == nil {
 		return errNoDomains
 	}
+	return s.domainChange(c, "domain.remove", s.domains.Remove, func(name, _ string) string {
+		return name + " removed."
+	})
+}
+
+// domainChange applies change to the domain named in the URL, records it
+// in the org's audit log as action, and re-renders the list with the
+// notice built from the domain and the org's subdomain.
+func (s *Server) domainChange(c *fiber.Ctx, action string, change func(context.Context, domain.Actor, tenant.Org, string) error, notice func(name, target string) string) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
 	}
 	pa, oa := domainActor(c)
 	name := domain.Lookup(domainParam(c))
-	if err := s.domains.Remove(c.UserContext(), pa, sc.Org, name); err != nil {
+	if err := change(c.UserContext(), pa, sc.Org, name); err != nil {
 		return err
 	}
-	if err := s.orgAudit(c, sc, oa, "domain.remove", name); err != nil {
+	if err := s.orgAudit(c, sc, oa, action, name); err != nil {
 		return err
 	}
 	v, err := s.domainsPage(c, sc.Org)
 	if err != nil {
 		return err
 	}
-	v.Notice = name + " removed."
+	v.Notice = notice(name, v.Target)
 	return s.domainDone(c, v)
 }
 
