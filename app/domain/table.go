@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,11 +11,14 @@ import (
 	"sportsapp/app/tenant"
 )
 
-// Table is the in-memory routing table: every organization by slug and every
-// verified domain, read from the platform database. Routing by custom
-// domain and the TLS ask endpoint answer from it alone (no DNS, no query),
-// so a flood of junk names costs a map look-up each. It is reloaded after
-// each change made in this process and periodically for the CLI's.
+// Table is the in-memory routing table of verified custom domains, read
+// from the platform database. Routing by custom domain and the TLS ask
+// endpoint answer from it alone (no DNS, no query), so a flood of junk names
+// costs a map look-up each. It holds only the organizations that own a
+// domain, so its size and its reload cost follow the number of domains, not
+// the number of organizations (subdomains are answered by the host
+// resolver's cache). It is reloaded after each change made in this process
+// and periodically for the CLI's.
 type Table struct {
 	reg  *tenant.Registry
 	q    func() *platformdb.Queries
@@ -23,9 +27,9 @@ type Table struct {
 }
 
 type snapshot struct {
-	bySlug   map[string]tenant.Org
-	byDomain map[string]tenant.Org
-	primary  map[string]string // org id -> primary domain
+	byDomain      map[string]tenant.Org
+	primary       map[string]string // org id -> primary domain
+	primaryBySlug map[string]string // org slug -> primary domain
 }
 
 // NewTable returns an empty table over the registry's platform database;
@@ -56,36 +60,40 @@ func (t *Table) Run(ctx context.Context, every time.Duration, log func(error)) {
 	}
 }
 
-// Reload reads every organization and verified domain again.
+// Reload reads every verified domain again, and the organizations that own
+// one.
 func (t *Table) Reload(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	orgs, err := t.reg.List(ctx)
-	if err != nil {
-		return err
-	}
 	rows, err := t.q().DomainList(ctx)
 	if err != nil {
 		return err
 	}
 	s := &snapshot{
-		bySlug:   make(map[string]tenant.Org, len(orgs)),
-		byDomain: make(map[string]tenant.Org, len(rows)),
-		primary:  map[string]string{},
+		byDomain:      make(map[string]tenant.Org, len(rows)),
+		primary:       map[string]string{},
+		primaryBySlug: map[string]string{},
 	}
-	byID := make(map[string]tenant.Org, len(orgs))
-	for _, o := range orgs {
-		s.bySlug[o.Slug] = o
-		byID[o.ID] = o
-	}
+	owners := map[string]tenant.Org{} // by slug, each read once
 	for _, r := range rows {
-		o, ok := byID[r.OrgID]
-		if !ok || r.Status != StatusVerified {
+		if r.Status != StatusVerified {
 			continue
+		}
+		o, ok := owners[r.OrgSlug]
+		if !ok {
+			o, err = t.reg.BySlug(ctx, r.OrgSlug)
+			if errors.Is(err, tenant.ErrOrgNotFound) {
+				continue // removed since the list was read
+			}
+			if err != nil {
+				return err
+			}
+			owners[r.OrgSlug] = o
 		}
 		s.byDomain[r.Name] = o
 		if r.IsPrimary == 1 {
 			s.primary[o.ID] = r.Name
+			s.primaryBySlug[o.Slug] = r.Name
 		}
 	}
 	t.snap.Store(s)
@@ -99,13 +107,6 @@ func (t *Table) ByDomain(name string) (tenant.Org, bool) {
 	return o, ok
 }
 
-// BySlug returns the organization with the given slug, as of the last
-// reload.
-func (t *Table) BySlug(slug string) (tenant.Org, bool) {
-	o, ok := t.snap.Load().bySlug[slug]
-	return o, ok
-}
-
 // Primary returns the organization's primary domain, or "".
 func (t *Table) Primary(orgID string) string {
 	return t.snap.Load().primary[orgID]
@@ -114,6 +115,5 @@ func (t *Table) Primary(orgID string) string {
 // PrimaryBySlug returns the primary domain of the organization with the
 // given slug, or "" (tenant.Links.Primary: links in mail).
 func (t *Table) PrimaryBySlug(slug string) string {
-	s := t.snap.Load()
-	return s.primary[s.bySlug[slug].ID]
+	return t.snap.Load().primaryBySlug[slug]
 }

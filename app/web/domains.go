@@ -249,14 +249,14 @@ func (s *Server) handleTLSAsk(c *fiber.Ctx) error {
 	if name == "" || strings.ContainsAny(raw, ":/") {
 		return c.Status(fiber.StatusBadRequest).SendString("malformed domain\n")
 	}
-	if s.tlsAllowed(name) {
+	if s.tlsAllowed(c.UserContext(), name) {
 		return c.SendString("ok\n")
 	}
 	return c.SendStatus(fiber.StatusNotFound)
 }
 
 // tlsAllowed says whether a certificate may be issued for name.
-func (s *Server) tlsAllowed(name string) bool {
+func (s *Server) tlsAllowed(ctx context.Context, name string) bool {
 	if s.domains == nil || s.domains.Table == nil {
 		return false
 	}
@@ -264,15 +264,16 @@ func (s *Server) tlsAllowed(name string) bool {
 	if org, ok := t.ByDomain(name); ok {
 		return org.Status == tenant.StatusActive
 	}
-	kind, slug, err := tenant.ParseHost(name, s.resolver.BaseDomain())
-	if err != nil {
+	if _, _, err := tenant.ParseHost(name, s.resolver.BaseDomain()); err != nil {
 		return false
 	}
-	if kind != tenant.HostOrg { // admin.<base> and <base> are named in the Caddyfile
+	// A subdomain: the host resolver's cache answers (unknown slugs are
+	// cached too), so the table need not hold every organization.
+	target, err := s.resolver.Resolve(ctx, name)
+	if err != nil || target.Kind != tenant.HostOrg { // admin.<base> and <base> are named in the Caddyfile
 		return false
 	}
-	org, ok := t.BySlug(slug)
-	return ok && org.Status == tenant.StatusActive
+	return target.Org.Status == tenant.StatusActive
 }
 
 // consoleDomain is a domain as the console shows it.
