@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 
+	"sportsapp/app/logging"
 	"sportsapp/app/replication"
 	"sportsapp/app/tenant"
 )
@@ -177,14 +178,16 @@ func TestSlowQueries(t *testing.T) {
 	var logs bytes.Buffer
 	m := New(Options{Log: slog.New(slog.NewTextHandler(&logs, nil)), SlowQuery: 50 * time.Millisecond})
 	obs := m.QueryObserver("quadball-canada")
-	obs("TeamList", time.Millisecond, nil)
-	obs("EventList", 80*time.Millisecond, nil)
-	obs("PaymentList", 120*time.Millisecond, errors.New("interrupted"))
+	ctx := logging.WithRequestID(context.Background(), "req-42")
+	obs(ctx, "TeamList", time.Millisecond, nil)
+	obs(ctx, "EventList", 80*time.Millisecond, nil)
+	obs(context.Background(), "PaymentList", 120*time.Millisecond, errors.New("interrupted"))
 	slow := m.SlowQueries()
-	if len(slow) != 2 || slow[0].Query != "PaymentList" || slow[1].Query != "EventList" || slow[0].Err != "interrupted" {
+	if len(slow) != 2 || slow[0].Query != "PaymentList" || slow[1].Query != "EventList" || slow[0].Err != "interrupted" ||
+		slow[1].RequestID != "req-42" || slow[0].RequestID != "" {
 		t.Fatalf("slow = %+v", slow)
 	}
-	if !strings.Contains(logs.String(), "org=quadball-canada query=EventList dur=80ms") {
+	if !strings.Contains(logs.String(), "request_id=req-42 org=quadball-canada query=EventList dur=80ms") {
 		t.Errorf("log:\n%s", logs.String())
 	}
 	_, text := get(t, m.Handler(nil), "/metrics")

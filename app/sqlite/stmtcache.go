@@ -64,12 +64,13 @@ type DBTX interface {
 type Stmts struct {
 	db *sql.DB
 
-	// Observe, if set, is called after every query with the query's sqlc
+	// Observe, if set, is called after every query with the query's
+	// context (so a slow-query line can carry the request id), its sqlc
 	// name (see QueryName), how long it took and its error (a QueryRow
 	// that finds nothing reports nil: sql.ErrNoRows only comes out of
 	// Scan). Set it before the first query; it is nil by default, which
 	// costs a nil check. Per-query metrics hang here.
-	Observe func(name string, d time.Duration, err error)
+	Observe func(ctx context.Context, name string, d time.Duration, err error)
 
 	writes atomic.Uint64 // statements run (see Writes)
 
@@ -144,16 +145,16 @@ func (c *Stmts) cached(query string) (*cachedStmt, bool) {
 	return s, ok
 }
 
-func (c *Stmts) observe(name string, start time.Time, err error) {
+func (c *Stmts) observe(ctx context.Context, name string, start time.Time, err error) {
 	if c.Observe != nil {
-		c.Observe(name, time.Since(start), err)
+		c.Observe(ctx, name, time.Since(start), err)
 	}
 }
 
 // observeQuery is observe for a query whose name was not looked up yet.
-func (c *Stmts) observeQuery(query string, start time.Time, err error) {
+func (c *Stmts) observeQuery(ctx context.Context, query string, start time.Time, err error) {
 	if c.Observe != nil {
-		c.Observe(QueryName(query), time.Since(start), err)
+		c.Observe(ctx, QueryName(query), time.Since(start), err)
 	}
 }
 
@@ -163,11 +164,11 @@ func (c *Stmts) ExecContext(ctx context.Context, query string, args ...any) (sql
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
-		c.observeQuery(query, start, err)
+		c.observeQuery(ctx, query, start, err)
 		return nil, err
 	}
 	res, err := s.st.ExecContext(ctx, args...)
-	c.observe(s.name, start, err)
+	c.observe(ctx, s.name, start, err)
 	return res, err
 }
 
@@ -179,11 +180,11 @@ func (c *Stmts) QueryContext(ctx context.Context, query string, args ...any) (*s
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
-		c.observeQuery(query, start, err)
+		c.observeQuery(ctx, query, start, err)
 		return nil, err
 	}
 	rows, err := s.st.QueryContext(ctx, args...)
-	c.observe(s.name, start, err)
+	c.observe(ctx, s.name, start, err)
 	return rows, err
 }
 
@@ -194,13 +195,13 @@ func (c *Stmts) QueryRowContext(ctx context.Context, query string, args ...any) 
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
-		c.observeQuery(query, start, err)
+		c.observeQuery(ctx, query, start, err)
 		// A Row carrying the error: QueryRowContext on a closed DB fails
 		// the same way at Scan.
 		return c.db.QueryRowContext(ctx, query, args...)
 	}
 	row := s.st.QueryRowContext(ctx, args...)
-	c.observe(s.name, start, row.Err())
+	c.observe(ctx, s.name, start, row.Err())
 	return row
 }
 
@@ -305,7 +306,7 @@ func (t *txStmts) ExecContext(ctx context.Context, query string, args ...any) (s
 	} else {
 		res, err = t.tx.ExecContext(ctx, query, args...)
 	}
-	t.c.observeQuery(query, start, err)
+	t.c.observeQuery(ctx, query, start, err)
 	return res, err
 }
 
@@ -318,7 +319,7 @@ func (t *txStmts) QueryContext(ctx context.Context, query string, args ...any) (
 	} else {
 		rows, err = t.tx.QueryContext(ctx, query, args...)
 	}
-	t.c.observeQuery(query, start, err)
+	t.c.observeQuery(ctx, query, start, err)
 	return rows, err
 }
 
@@ -330,7 +331,7 @@ func (t *txStmts) QueryRowContext(ctx context.Context, query string, args ...any
 	} else {
 		row = t.tx.QueryRowContext(ctx, query, args...)
 	}
-	t.c.observeQuery(query, start, row.Err())
+	t.c.observeQuery(ctx, query, start, row.Err())
 	return row
 }
 

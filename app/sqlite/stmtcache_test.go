@@ -142,7 +142,7 @@ func TestStmtsObserve(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
 	var names []string
-	obs := func(name string, d time.Duration, err error) {
+	obs := func(_ context.Context, name string, d time.Duration, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		names = append(names, name)

@@ -54,7 +54,7 @@ type PoolOptions struct {
 	// Observe, if set, gives the statement caches of each org database it
 	// opens their sqlite.Stmts.Observe hook (query metrics, slow-query log),
 	// set before the database is handed to any request.
-	Observe func(Org) func(name string, d time.Duration, err error)
+	Observe func(Org) func(ctx context.Context, name string, d time.Duration, err error)
 }
 
 // Pool keeps organization databases open on demand. The first request for

@@ -51,6 +51,7 @@ type envOptions struct {
 	LoginAttempts  int
 	TrustedProxies []string
 	Metrics        *metrics.Metrics // default: none
+	Log            *slog.Logger     // the server's log; default: discarded
 }
 
 func newEnv(t testing.TB, pool tenant.PoolOptions) *env {
@@ -83,10 +84,14 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 		t.Fatal(err)
 	}
 	accounts.Links.Primary = domains.Table.PrimaryBySlug
+	log := quiet
+	if opt.Log != nil {
+		log = opt.Log
+	}
 	srv, err := New(Deps{
 		Domains:    domains,
 		Onboarding: onb, Memberships: &membership.Service{Settings: sets}, Events: &event.Service{Settings: sets},
-		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: quiet,
+		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: log,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil, TrustedProxies: opt.TrustedProxies,
 		Metrics: opt.Metrics,

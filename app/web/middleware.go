@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sportsapp/app/apperr"
+	"sportsapp/app/logging"
 	"sportsapp/app/tenant"
 )
 
@@ -39,6 +41,9 @@ func orgSlug(c *fiber.Ctx) string {
 // carries the final status.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	// The request id rides in the context too, for the lines logged below
+	// the HTTP layer (the slow-query log).
+	c.SetUserContext(logging.WithRequestID(c.UserContext(), requestID(c)))
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
@@ -59,6 +64,17 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.Duration("dur", time.Since(start)),
 		slog.String("ip", c.IP()))
 	return nil
+}
+
+// logPanic logs a handler's panic with its request id and stack; the
+// recover middleware then turns it into a 500.
+func (s *Server) logPanic(c *fiber.Ctx, v any) {
+	s.log.LogAttrs(c.UserContext(), slog.LevelError, "panic",
+		slog.String("request_id", requestID(c)),
+		slog.String("org", orgSlug(c)),
+		slog.String("path", c.Path()),
+		slog.Any("panic", v),
+		slog.String("stack", string(debug.Stack())))
 }
 
 // securityHeaders sets conservative defaults on every response: no

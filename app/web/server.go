@@ -166,6 +166,11 @@ func New(d Deps) (*Server, error) {
 		s.app.Use(s.observe) // outside logRequests: sees the final status
 	}
 	s.app.Use(s.logRequests)
+	// A panic becomes an error here, inside logRequests and observe, so the
+	// request is logged, counted as a 5xx and answered with the error page
+	// like any other failure. (The recover above only guards the
+	// middleware before this one.)
+	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(securityHeaders)
 	s.app.Get("/tls/ask", s.handleTLSAsk) // any Host, before it is resolved (domains.go)
 	// Static files on any Host, before it is resolved: they are the same

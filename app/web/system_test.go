@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/common/expfmt"
 
 	"sportsapp/app/account"
@@ -159,7 +162,8 @@ func TestQueryMetrics(t *testing.T) {
 	e := newEnvWith(t, envOptions{Metrics: m, PoolOptions: tenant.PoolOptions{Observe: m.OrgQueries}})
 	o := e.org("query-club", "Query Club")
 	sid := e.session(o, e.user(o, "m@example.org", "Member", account.RoleMember, "member password 1"))
-	if res := e.get("query-club.localhost", "/", "Cookie", auth.SessionCookie+"="+sid); res.StatusCode != http.StatusOK {
+	res := e.get("query-club.localhost", "/", "Cookie", auth.SessionCookie+"="+sid)
+	if res.StatusCode != http.StatusOK {
 		t.Fatalf("home: %d", res.StatusCode)
 	}
 	h := m.Handler(nil)
@@ -169,6 +173,9 @@ func TestQueryMetrics(t *testing.T) {
 	slow := m.SlowQueries()
 	if len(slow) == 0 || slow[0].Org != "query-club" || slow[0].Query == "" || strings.Contains(slow[0].Query, " ") {
 		t.Errorf("slow queries = %+v, want query-club's, by sqlc name", slow)
+	}
+	if id := res.Header.Get("X-Request-Id"); len(slow) > 0 && (id == "" || slow[0].RequestID != id) {
+		t.Errorf("slow query's request id %q, response's %q", slow[0].RequestID, id)
 	}
 	if got := scrape(t, h, "sportsapp_sqlite_slow_queries_total", nil); got != float64(len(slow)) {
 		t.Errorf("slow counter %v, listed %d", got, len(slow))
@@ -185,3 +192,26 @@ var sampleSystem = systemData{Enabled: true, Snapshot: metrics.Snapshot{
 	Slow:        []metrics.SlowQuery{{At: time.Now(), Org: "quadball-canada", Query: "EventList", Duration: 120 * time.Millisecond}},
 	Top:         []metrics.OrgUsage{{Slug: "quadball-canada", Requests: 100, Writes: 4, ColdOpens: 1}},
 }}
+
+// TestPanicIsCountedAndLogged: a handler that panics is answered with the
+// 500 page, logged with its request id, and counted as a 5xx (the recover
+// runs inside the logging and metrics middleware).
+func TestPanicIsCountedAndLogged(t *testing.T) {
+	m := metrics.New(metrics.Options{Log: quiet})
+	var logs bytes.Buffer
+	e := newEnvWith(t, envOptions{Metrics: m, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	e.org("panic-club", "Panic Club")
+	e.srv.App().Get("/boom", func(*fiber.Ctx) error { panic("boom") })
+	res := e.get("panic-club.localhost", "/boom")
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("panic: %d, want 500", res.StatusCode)
+	}
+	if got := scrape(t, m.Handler(nil), "sportsapp_http_requests_total", map[string]string{"code": "5xx"}); got != 1 {
+		t.Errorf("5xx counted %v times, want 1", got)
+	}
+	id := res.Header.Get("X-Request-Id")
+	if !strings.Contains(logs.String(), "msg=panic request_id="+id) ||
+		!strings.Contains(logs.String(), "msg=request request_id="+id) || !strings.Contains(logs.String(), "status=500") {
+		t.Errorf("log lacks the panic or the request line for %s:\n%.2000s", id, logs.String())
+	}
+}

@@ -90,7 +90,7 @@ type queryCounter struct {
 	names []string
 }
 
-func (q *queryCounter) observe(name string, _ time.Duration, _ error) {
+func (q *queryCounter) observe(_ context.Context, name string, _ time.Duration, _ error) {
 	q.mu.Lock()
 	q.names = append(q.names, name)
 	q.mu.Unlock()
