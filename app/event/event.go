@@ -59,10 +59,13 @@ type Event struct {
 	IndividualFeeCents int64
 	Currency           string
 	Taken              int64 // registrations that are not cancelled
+	Cancelled          bool  // cancelled by an admin: listed, but closed
 }
 
 // Open reports whether registration is open at now.
-func (e Event) Open(now time.Time) bool { return !now.Before(e.OpensAt) && now.Before(e.ClosesAt) }
+func (e Event) Open(now time.Time) bool {
+	return !e.Cancelled && !now.Before(e.OpensAt) && now.Before(e.ClosesAt)
+}
 
 // OpensOn is the first day of registration, in the organization's time
 // zone loc (UTC if nil), as the admin entered it.
@@ -97,7 +100,8 @@ func (e Event) TeamFee() string { return money.Format(e.TeamFeeCents) + " " + e.
 func eventFrom(r orgdb.Event) Event {
 	return Event{ID: r.ID, Name: r.Name, Kind: r.Kind, Venue: r.Venue, StartsOn: r.StartsOn, EndsOn: r.EndsOn,
 		OpensAt: r.RegistrationOpensAt, ClosesAt: r.RegistrationClosesAt, Capacity: r.Capacity,
-		TeamFeeCents: r.TeamFeeCents, IndividualFeeCents: r.IndividualFeeCents, Currency: r.Currency}
+		TeamFeeCents: r.TeamFeeCents, IndividualFeeCents: r.IndividualFeeCents, Currency: r.Currency,
+		Cancelled: r.CancelledAt.Valid}
 }
 
 // Form is an event as typed by an admin.
@@ -263,7 +267,7 @@ func (s *Service) register(ctx context.Context, sc *tenant.Scope, u account.User
 		e := eventFrom(r)
 		now := s.now()
 		if !e.Open(now) {
-			return apperr.Errorf(apperr.Invalid, msgNotOpen)
+			return s.notOpen(ctx, sc, e, now)
 		}
 		taken, err := q.EventRegistrationCount(ctx, id)
 		if err != nil {

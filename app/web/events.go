@@ -22,6 +22,8 @@ type eventCard struct {
 	Message, Error string
 	Teams          []team.Place // teams the member captains, to register
 	Member         bool         // holds an active membership
+	Withdrawable   bool         // the member's own registration is pending: they can withdraw it
+	Detail         bool         // shown on the event's own page (no link to it)
 }
 
 type eventsView struct {
@@ -55,8 +57,9 @@ func captained(c *fiber.Ctx, sc *tenant.Scope) ([]team.Place, error) {
 	return out, nil
 }
 
-// card describes an event for the signed-in member.
-func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []team.Place, member bool) eventCard {
+// card describes an event for the signed-in member; mine holds the
+// member's registrations by event.
+func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]event.Registration, teams []team.Place, member bool) eventCard {
 	card := eventCard{Event: e, Teams: teams, Member: member}
 	card.CSRF, _ = c.Locals(localCSRF).(string)
 	loc := time.UTC
@@ -66,13 +69,17 @@ func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]bool, teams []
 		}
 	}
 	now := s.now()
+	reg, registered := mine[e.ID]
+	card.Withdrawable = registered && reg.Kind == "individual" && reg.Status == "pending" && !e.Cancelled
 	switch {
-	case mine[e.ID] && len(teams) == 0:
+	case e.Cancelled:
+		card.Note = "This event was cancelled."
+	case registered && len(teams) == 0:
 		card.Note = "You are registered."
 	case now.Before(e.OpensAt):
-		card.Note = "Registration opens on " + e.OpensOn(loc) + "."
+		card.Note = "Registration opens " + e.OpensText(loc) + "."
 	case !e.Open(now):
-		card.Note = "Registration closed on " + e.LastDay(loc) + "."
+		card.Note = "Registration closed on " + e.LastDayText(loc) + "."
 	case !card.Member && len(teams) == 0:
 		card.Note = "Registration is open until " + e.LastDay(loc) + " (last day) for members with an active membership."
 	case e.Left() == 0:
@@ -99,9 +106,9 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if v.Registrations, err = event.ForUser(c.UserContext(), sc, u.ID, today); err != nil {
 		return err
 	}
-	mine := map[int64]bool{}
+	mine := map[int64]event.Registration{}
 	for _, r := range v.Registrations {
-		mine[r.EventID] = true
+		mine[r.EventID] = r
 	}
 	events, err := event.Upcoming(c.UserContext(), sc, today, 50)
 	if err != nil {
@@ -156,6 +163,9 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 			return rerr
 		}
 		s.flash(c, "You are registered for "+reg.EventName+": pay "+reg.Fee()+" with the reference "+reg.Reference+".")
+		if c.FormValue("detail") != "" {
+			return redirect(c, "/events/"+strconv.FormatInt(id, 10))
+		}
 		return redirect(c, "/events")
 	}
 	e, err := event.Get(c.UserContext(), sc, id)
@@ -170,7 +180,12 @@ func (s *Server) handleEventRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	card := s.card(c, e, map[int64]bool{id: rerr == nil}, teams, member)
+	mine, err := s.myRegistrations(c, sc, u.ID)
+	if err != nil {
+		return err
+	}
+	card := s.card(c, e, mine, teams, member)
+	card.Detail = c.FormValue("detail") != ""
 	status := fiber.StatusOK
 	if rerr != nil {
 		card.Error, status = apperr.MessageOf(rerr), fiber.StatusUnprocessableEntity
@@ -277,9 +292,11 @@ type participantRow struct {
 
 type eventAdminView struct {
 	page
-	Event event.Event
-	Loc   *time.Location // the organization's time zone
-	Rows  []participantRow
+	Event   event.Event
+	Loc     *time.Location // the organization's time zone
+	Rows    []participantRow
+	Facts   [][2]string // venue, fees, registration window...
+	Actions eventActions
 }
 
 // handleAdminEvent shows an event's participants.
@@ -304,7 +321,13 @@ func (s *Server) handleAdminEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := eventAdminView{page: s.pageFor(c, e.Name), Event: e, Loc: st.Location()}
+	v := eventAdminView{page: s.pageFor(c, e.Name), Event: e, Loc: st.Location(), Facts: eventFacts(e, st.Location())}
+	v.Actions = eventActions{Event: e, CSRF: v.CSRF}
+	has, err := event.HasRegistrations(c.UserContext(), sc, id)
+	if err != nil {
+		return err
+	}
+	v.Actions.CanDelete = !has
 	for _, r := range regs {
 		v.Rows = append(v.Rows, participantRow{R: r, CSRF: v.CSRF})
 	}

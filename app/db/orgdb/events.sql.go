@@ -14,7 +14,7 @@ const eventCreate = `-- name: EventCreate :one
 INSERT INTO events (name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at,
     capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at
+RETURNING id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at, cancelled_at
 `
 
 type EventCreateParams struct {
@@ -65,12 +65,13 @@ func (q *Queries) EventCreate(ctx context.Context, arg EventCreateParams) (Event
 		&i.Currency,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CancelledAt,
 	)
 	return i, err
 }
 
 const eventGet = `-- name: EventGet :one
-SELECT id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at FROM events WHERE id = ?
+SELECT id, name, kind, starts_on, ends_on, venue, registration_opens_at, registration_closes_at, capacity, team_fee_cents, individual_fee_cents, currency, created_at, updated_at, cancelled_at FROM events WHERE id = ?
 `
 
 func (q *Queries) EventGet(ctx context.Context, id int64) (Event, error) {
@@ -91,12 +92,13 @@ func (q *Queries) EventGet(ctx context.Context, id int64) (Event, error) {
 		&i.Currency,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CancelledAt,
 	)
 	return i, err
 }
 
 const eventListUpcoming = `-- name: EventListUpcoming :many
-SELECT events.id, events.name, events.kind, events.starts_on, events.ends_on, events.venue, events.registration_opens_at, events.registration_closes_at, events.capacity, events.team_fee_cents, events.individual_fee_cents, events.currency, events.created_at, events.updated_at,
+SELECT events.id, events.name, events.kind, events.starts_on, events.ends_on, events.venue, events.registration_opens_at, events.registration_closes_at, events.capacity, events.team_fee_cents, events.individual_fee_cents, events.currency, events.created_at, events.updated_at, events.cancelled_at,
     (SELECT count(*) FROM event_registrations r WHERE r.event_id = events.id AND r.status != 'cancelled') AS taken
 FROM events WHERE ends_on >= ? ORDER BY starts_on, id LIMIT CAST(?2 AS INTEGER)
 `
@@ -136,6 +138,7 @@ func (q *Queries) EventListUpcoming(ctx context.Context, arg EventListUpcomingPa
 			&i.Event.Currency,
 			&i.Event.CreatedAt,
 			&i.Event.UpdatedAt,
+			&i.Event.CancelledAt,
 			&i.Taken,
 		); err != nil {
 			return nil, err

@@ -35,6 +35,7 @@ type Event struct {
 	Currency             string
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	CancelledAt          sql.NullTime
 }
 
 type EventRegistration struct {
@@ -121,19 +122,20 @@ type PasswordReset struct {
 }
 
 type Payment struct {
-	ID            int64
-	MembershipID  int64
-	AmountCents   int64
-	Currency      string
-	Method        string
-	Status        string
-	Reference     string
-	ReceivedCents sql.NullInt64
-	Note          string
-	CreatedAt     time.Time
-	DecidedAt     sql.NullTime
-	DecidedByID   sql.NullInt64
-	DecidedBy     string
+	ID                     int64
+	MembershipID           int64
+	AmountCents            int64
+	Currency               string
+	Method                 string
+	Status                 string
+	Reference              string
+	ReceivedCents          sql.NullInt64
+	Note                   string
+	CreatedAt              time.Time
+	DecidedAt              sql.NullTime
+	DecidedByID            sql.NullInt64
+	DecidedBy              string
+	DifferenceAcknowledged bool
 }
 
 type Session struct {
