@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/event"
 	"sportsapp/app/membership"
 	"sportsapp/app/settings"
 	"sportsapp/app/team"
@@ -18,6 +21,61 @@ type orgHomeView struct {
 	Registrations []homeEvent // the member's, for events not over
 	Upcoming      []homeEvent // the next few events
 	Teams         []team.Place
+	Public        *publicHome // what an anonymous visitor sees
+}
+
+// publicHome is the organization's front page for visitors: the current
+// season, what a membership costs, what is coming up and whom to write to.
+type publicHome struct {
+	SeasonName, SeasonDates string
+	RegistrationOpen        bool
+	Types                   []settings.MembershipType // active ones, with prices
+	Currency                string
+	Events                  []publicEvent
+	Contact                 string
+}
+
+type publicEvent struct {
+	Name, Kind, Dates, Venue, Registration string
+}
+
+// publicUpcoming is how many upcoming events the public home lists.
+const publicUpcoming = 5
+
+// publicHomeOf gathers the public home's content: the settings (from
+// their cache), the active membership types and the next events. The page
+// cache keeps the result until the organization's database changes.
+func (s *Server) publicHomeOf(ctx context.Context, sc *tenant.Scope) (*publicHome, error) {
+	st, err := s.settings.Get(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	h := &publicHome{SeasonName: st.SeasonName, RegistrationOpen: st.RegistrationOpen, Currency: st.Currency, Contact: st.ContactEmail}
+	if !st.SeasonStart.IsZero() && !st.SeasonEnd.IsZero() {
+		h.SeasonDates = st.SeasonStart.Format(event.DayLayout) + " to " + st.SeasonEnd.Format(event.DayLayout)
+	}
+	if h.Types, err = settings.ActiveTypes(ctx, sc); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	events, err := event.Public(ctx, sc, st.Today(now).Format(settings.DateLayout), publicUpcoming)
+	if err != nil {
+		return nil, err
+	}
+	loc := st.Location()
+	for _, e := range events {
+		pe := publicEvent{Name: e.Name, Kind: e.Kind, Dates: e.Dates(), Venue: e.Venue}
+		switch {
+		case now.Before(e.OpensAt):
+			pe.Registration = "Registration opens " + e.OpensText(loc) + "."
+		case e.Open(now):
+			pe.Registration = "Registration is open until " + e.LastDayText(loc) + " (last day)."
+		default:
+			pe.Registration = "Registration is closed."
+		}
+		h.Events = append(h.Events, pe)
+	}
+	return h, nil
 }
 
 // homeEvent is an event as the member's home lists it.
@@ -42,12 +100,18 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	}
 	u, ok := currentUser(c)
 	if !ok && s.cacheableAnonymous(c) {
-		return s.renderPublic(c, sc, "home/org", func() any {
-			return orgHomeView{page: s.publicPage(c, "Welcome"), Org: sc.Org}
+		return s.renderPublic(c, sc, "home/org", func() (any, error) {
+			v := orgHomeView{page: s.publicPage(c, "Welcome"), Org: sc.Org}
+			var err error
+			v.Public, err = s.publicHomeOf(c.UserContext(), sc)
+			return v, err
 		})
 	}
 	v := orgHomeView{page: s.pageFor(c, "Welcome"), Org: sc.Org}
 	if !ok {
+		if v.Public, err = s.publicHomeOf(c.UserContext(), sc); err != nil {
+			return err
+		}
 		return s.render(c, fiber.StatusOK, "home/org", v)
 	}
 	ctx := c.UserContext()

@@ -125,17 +125,22 @@ func (s *Server) publicPage(c *fiber.Ctx, title string) page {
 
 // renderPublic answers c with the page name for anonymous visitors of sc's
 // organization, from the cache or rendered with view (built with
-// publicPage) and cached. It sets an ETag and answers a matching
-// If-None-Match with 304 Not Modified.
-func (s *Server) renderPublic(c *fiber.Ctx, sc *tenant.Scope, name string, view func() any) error {
+// publicPage) and cached; an error from view is returned and nothing is
+// cached. It sets an ETag and answers a matching If-None-Match with 304
+// Not Modified.
+func (s *Server) renderPublic(c *fiber.Ctx, sc *tenant.Scope, name string, view func() (any, error)) error {
 	k := pageKey{org: sc.Org.ID, name: name, path: c.Path()}
 	v := sc.Version() // before rendering: a write during it makes the entry stale
 	now := s.now()
 	e, ok := s.pages.get(k, sc.Org, v, now)
 	if !ok {
+		data, err := view()
+		if err != nil {
+			return err
+		}
 		buf := getBuffer()
 		defer putBuffer(buf)
-		if err := s.renderHTML(buf, name, view()); err != nil {
+		if err := s.renderHTML(buf, name, data); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(buf.Bytes())
