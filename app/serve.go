@@ -184,7 +184,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	control := &ops.Server{Registry: a.reg, Replicator: rep, Pool: pool, Log: log, Restore: &restore.Service{
+	control := &ops.Server{Registry: a.reg, Replicator: rep, Pool: pool, Log: log, Usage: m, Restore: &restore.Service{
 		Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
 		Restored: a.forgetOrg,
 	}}
