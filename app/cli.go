@@ -96,7 +96,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // cmdOrg: sportsapp org create|list|suspend|activate.
 func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sportsapp org create --slug S --name N [--admin-email E --admin-name A] | list | suspend --slug S | activate --slug S")
+		fmt.Fprintln(stderr, "usage: sportsapp org create --slug S --name N [--admin-email E --admin-name A] | list | suspend --slug S | activate --slug S | export --slug S --output F.zip | delete --slug S [--now [--force]] [--keep-replica]")
 		return errUsage
 	}
 	var cfg config
@@ -211,6 +211,8 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		fmt.Fprintf(stdout, "%s is %s (a running server notices within 30 seconds)\n", org.Slug, org.Status)
 		return nil
+	case "export", "delete":
+		return cmdOrgOffboarding(ctx, &cfg, fs, args, stdout, stderr)
 	case "list":
 		if err := parse(fs, args[1:]); err != nil {
 			return err

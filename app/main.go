@@ -25,6 +25,12 @@ commands:
                                 the console's wizard does; prints the invitation link)
   org list                      list the organizations
   org suspend|activate --slug S suspend or reactivate an organization
+  org export --slug S --output F.zip
+                                an organization's data: CSV per table, README and an
+                                SQLite snapshot (safe next to a running server)
+  org delete --slug S [--now [--force]] [--keep-replica]
+                                schedule a suspended organization's deletion (30 days'
+                                grace), or delete it now (docs/offboarding.md)
   org seed-demo --org S [--members N]
                                 fill an organization with demo data (development only)
   user invite --org S --email E --role member|admin
@@ -45,9 +51,6 @@ commands:
                                 database (read-only, safe next to a running server)
   domain add --org S --domain D | verify --domain D | list [--org S] | remove --domain D
                                 an organization's custom domains (docs/domains.md)
-  analytics collect [--org S | --all] [--parallel N]
-                                recompute the analytics roll-ups: one organization,
-                                every one, or (default) those changed (docs/analytics.md)
   loadtest [-orgs N] [-duration D] [-runs R] [-only M,...] [-reuse]
                                 the load harness: N orgs, the server in process and a
                                 bare Fiber server, one table of ratios (development only)
@@ -88,8 +91,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdIntegrity(ctx, args, stdout, stderr)
 	case "domain":
 		err = cmdDomain(ctx, args, stdout, stderr)
-	case "analytics":
-		err = cmdAnalytics(ctx, args, stdout, stderr)
 	case "loadtest":
 		err = cmdLoadtest(ctx, args, stdout, stderr)
 	case "help":

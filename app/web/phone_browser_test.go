@@ -58,6 +58,8 @@ func phonePages(slug string, eventID, typeID int64) map[persona][]phonePage {
 			phonePage{"/admin/events/:id/edit", "/admin/events/" + ev + "/edit", ""},
 			phonePage{"/admin/events/:id/participants.csv", "", "a download, not a page"},
 			phonePage{"/admin/domains", "/admin/domains", ""},
+			phonePage{"/admin/export", "/admin/export", ""},
+			phonePage{"/admin/export.zip", "", "a download, not a page"},
 			phonePage{"/admin/settings", "/admin/settings", ""},
 			phonePage{"/admin/settings/history", "/admin/settings/history", ""},
 			phonePage{"/admin/settings/history/:version", "/admin/settings/history/1", ""},
@@ -70,6 +72,7 @@ func phonePages(slug string, eventID, typeID int64) map[persona][]phonePage {
 			{"/console/system", "/console/system", ""},
 			{"/console/new", "/console/new", ""},
 			{"/console/orgs/:slug", "/console/orgs/quadball-canada", ""},
+			{"/console/orgs/:slug/export", "", "a download, not a page"},
 		},
 	}
 }

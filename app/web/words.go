@@ -25,6 +25,7 @@ var auditWords = map[string]string{
 	"membership_type.update":      "Changed a membership type",
 	"org.activate":                "Reactivated the organization",
 	"org.create":                  "Created the organization",
+	"org.export":                  "Exported the organization's data",
 	"org.suspend":                 "Suspended the organization",
 	"payment.confirmed":           "Confirmed a payment",
 	"payment.rejected":            "Rejected a payment",

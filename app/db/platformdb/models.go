@@ -9,29 +9,6 @@ import (
 	"time"
 )
 
-type AnalyticsCurrent struct {
-	OrgID  string
-	Metric string
-	Dim    string
-	Value  int64
-}
-
-type AnalyticsDaily struct {
-	OrgID  string
-	Day    string
-	Metric string
-	Dim    string
-	Value  int64
-}
-
-type AnalyticsOrg struct {
-	OrgID        string
-	CollectedAt  time.Time
-	Stamp        string
-	LastActivity string
-	Reads        int64
-}
-
 type Domain struct {
 	Name         string
 	OrgID        string
