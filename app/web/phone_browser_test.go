@@ -35,6 +35,8 @@ func phonePages(slug string, eventID, typeID int64) map[persona][]phonePage {
 		{"/teams/:slug", "/teams/" + slug, ""},
 		{"/profile", "/profile", ""},
 		{"/profile/details", "/profile/details", ""},
+		{"/profile/export", "", "a download (JSON), not a page"},
+		{"/profile/delete", "/profile/delete", ""},
 	}
 	return map[persona][]phonePage{
 		anonymous: {

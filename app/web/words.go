@@ -36,6 +36,8 @@ var auditWords = map[string]string{
 	"team.update":                 "Changed a team",
 	"user.disable":                "Disabled an account",
 	"user.enable":                 "Enabled an account",
+	"user.erase":                  "Deleted an account",
+	"user.export":                 "Downloaded their data",
 	"user.role":                   "Changed a role",
 }
 
