@@ -40,7 +40,7 @@ func (r *Replicator) compactor(levels []*litestream.CompactionLevel) {
 			if now.Before(next[i]) {
 				continue
 			}
-			if r.compactLevel(lvl) {
+			if r.compactLevel(i, lvl) {
 				next[i] = lvl.NextCompactionAt(now)
 			} else {
 				next[i] = now.Add(time.Second) // a database was not ready: retry soon
@@ -49,19 +49,37 @@ func (r *Replicator) compactor(levels []*litestream.CompactionLevel) {
 	}
 }
 
-// compactLevel runs one level over every registered database; false if
-// one was not ready yet.
-func (r *Replicator) compactLevel(lvl *litestream.CompactionLevel) (ready bool) {
+// compactLevel runs level i (lvl) over every registered database that has
+// something new for it; false if one was not ready yet.
+//
+// A held database is compacted at a level only when the level below it
+// has data the level has not covered yet: the first level (L1) and the
+// snapshot follow the syncs that produced new data (entry.shipped), each
+// higher level follows the one below it (entry.covered). A level that finds
+// nothing to do, or succeeds, records what it covered. Without this, every
+// open organization cost a replica listing per level interval (every 30 s
+// at L1) even when nobody wrote to it. Monitored databases (the platform)
+// are written by other processes too, so they are always compacted.
+func (r *Replicator) compactLevel(i int, lvl *litestream.CompactionLevel) (ready bool) {
 	r.mu.Lock()
-	todo := make([]*entry, 0, len(r.byPath))
+	type job struct {
+		e   *entry
+		src uint64 // what the level below holds (0: monitored, always run)
+	}
+	todo := make([]job, 0, len(r.byPath))
 	for _, e := range r.byPath {
-		if !e.removing {
-			todo = append(todo, e)
+		if e.removing {
+			continue
+		}
+		src, ok := e.compactSource(i, lvl)
+		if ok {
+			todo = append(todo, job{e, src})
 		}
 	}
 	r.mu.Unlock()
 	ready = true
-	for _, e := range todo {
+	for _, j := range todo {
+		e := j.e
 		r.mu.Lock()
 		if e.removing || r.closed {
 			r.mu.Unlock()
@@ -71,9 +89,13 @@ func (r *Replicator) compactLevel(lvl *litestream.CompactionLevel) (ready bool) 
 		r.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		r.compactions.Add(1)
 		_, err := r.store.CompactDB(ctx, e.db, lvl)
+		covered := false
 		switch {
-		case err == nil, errors.Is(err, litestream.ErrNoCompaction), errors.Is(err, litestream.ErrCompactionTooEarly):
+		case err == nil, errors.Is(err, litestream.ErrNoCompaction):
+			covered = true
+		case errors.Is(err, litestream.ErrCompactionTooEarly):
 		case errors.Is(err, litestream.ErrDBNotReady):
 			ready = false
 		default:
@@ -88,10 +110,42 @@ func (r *Replicator) compactLevel(lvl *litestream.CompactionLevel) (ready bool) 
 
 		r.mu.Lock()
 		e.compacting = false
+		if covered && j.src > 0 {
+			e.cover(i, j.src)
+		}
 		r.compactCond.Broadcast()
 		r.mu.Unlock()
 	}
 	return ready
+}
+
+// compactSource says whether level i (lvl) has something new to compact in
+// e, and what the level below it holds (0 for a monitored database, which
+// is always compacted). r.mu is held.
+func (e *entry) compactSource(i int, lvl *litestream.CompactionLevel) (src uint64, ok bool) {
+	if e.monitored {
+		return 0, true
+	}
+	src = e.shipped
+	if i > 0 && lvl.Level != litestream.SnapshotLevel {
+		src = e.coveredAt(i - 1)
+	}
+	return src, src > e.coveredAt(i)
+}
+
+func (e *entry) coveredAt(i int) uint64 {
+	if i < len(e.covered) {
+		return e.covered[i]
+	}
+	return 0
+}
+
+// cover records that level i compacted everything up to src. r.mu is held.
+func (e *entry) cover(i int, src uint64) {
+	for len(e.covered) <= i {
+		e.covered = append(e.covered, 0)
+	}
+	e.covered[i] = src
 }
 
 // waitCompactionLocked waits until no compaction works on e. r.mu is held
@@ -102,3 +156,7 @@ func (r *Replicator) waitCompactionLocked(e *entry) {
 		r.compactCond.Wait()
 	}
 }
+
+// Compactions counts the compactions (and snapshots) run since start, one
+// per database and level.
+func (r *Replicator) Compactions() uint64 { return r.compactions.Load() }

@@ -127,7 +127,7 @@ func (r *Replicator) Release(ctx context.Context, dbPath string) error {
 // the final sync fails, keeps it registered and schedules a retry.
 func (r *Replicator) unregister(ctx context.Context, e *entry) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseSyncTimeout)
-	_, err := r.store.SyncDB(sctx, e.path, true)
+	err := r.syncDB(sctx, e, true)
 	cancel()
 	if err != nil {
 		r.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/benbjohnson/litestream"
@@ -46,6 +47,7 @@ type Replicator struct {
 
 	compactCond *sync.Cond    // signalled when a compaction of an entry ends
 	compactDone chan struct{} // closed when the compactor has stopped
+	compactions atomic.Uint64 // CompactDB calls (Compactions)
 }
 
 // entry is one replicated database.
@@ -73,6 +75,14 @@ type entry struct {
 	checked   time.Time
 	// compacting is set while the compactor works on the entry (compact.go).
 	compacting bool
+	// shipped counts the syncs of a held database that produced new data
+	// (from 1: what it held when registered), and covered, by compaction
+	// level, the count that level last compacted: a level runs only when
+	// the level below it has something newer, so an open organization
+	// nobody writes costs no compaction (no replica listing) at all.
+	shipped uint64
+	covered []uint64
+	txid    uint64 // the local LTX position after the last sync (syncDB)
 }
 
 // New validates cfg and starts an empty replicator; databases are added
@@ -206,7 +216,7 @@ func (r *Replicator) registerLocked(name, path string, monitored bool) (*entry, 
 		r.sink.setName(base, "")
 		return nil, fmt.Errorf("replicate %s as %q: %w", path, name, err)
 	}
-	e := &entry{name: name, path: path, db: db, gone: make(chan struct{}), monitored: monitored}
+	e := &entry{name: name, path: path, db: db, gone: make(chan struct{}), monitored: monitored, shipped: 1}
 	if !monitored {
 		// A first sync soon after registration ships whatever a previous
 		// run left unshipped (a crash) and starts Litestream's read lock.
@@ -281,7 +291,7 @@ func (r *Replicator) Sync(ctx context.Context, dbPath string) error {
 	if e == nil || e.removing {
 		return fmt.Errorf("sync %s: %w", path, ErrNotReplicated)
 	}
-	if _, err := r.store.SyncDB(ctx, path, true); err != nil {
+	if err := r.syncDB(ctx, e, true); err != nil {
 		return fmt.Errorf("sync %q (%s): %w", e.name, path, err)
 	}
 	return nil

@@ -63,7 +63,7 @@ func (r *Replicator) syncer() {
 			g.Go(func() error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
-				_, err := r.store.SyncDB(ctx, e.path, false)
+				err := r.syncDB(ctx, e, false)
 				r.mu.Lock()
 				defer r.mu.Unlock()
 				if err != nil {
@@ -81,4 +81,23 @@ func (r *Replicator) syncer() {
 		}
 		_ = g.Wait()
 	}
+}
+
+// syncDB has Litestream turn e's new WAL frames into an LTX file (and, with
+// wait, waits for the replica to hold it), and counts in e.shipped any new
+// data for the compactor (compact.go). The count follows the local LTX
+// position rather than the sync's own result, so a sync whose wait failed
+// after it wrote an LTX file is counted by the next one.
+func (r *Replicator) syncDB(ctx context.Context, e *entry, wait bool) error {
+	res, err := r.store.SyncDB(ctx, e.path, wait)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if res.TXID != e.txid {
+		e.txid = res.TXID
+		e.shipped++
+	}
+	r.mu.Unlock()
+	return nil
 }
