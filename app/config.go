@@ -39,6 +39,9 @@ type config struct {
 	TrustedProxies  string
 	DNSServer       string // custom domains' TXT look-ups go to this host:port only
 	PublicIPs       string // the platform's public addresses, comma-separated
+	// AnalyticsInterval is how often serve's analytics collector looks for
+	// changed organizations (0 turns it off; docs/analytics.md).
+	AnalyticsInterval time.Duration
 	// NewPlatform lets a command create a new platform on a data directory
 	// without one even when the replica cannot be checked for an existing
 	// platform (never when it holds one).
@@ -90,6 +93,7 @@ func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("SPORTSAPP_IDLE_TIMEOUT", 10*time.Minute), "close an organization database unused for this long (SPORTSAPP_IDLE_TIMEOUT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("SPORTSAPP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of the TLS proxy whose X-Forwarded-For/-Proto/-Host are believed (SPORTSAPP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")
+	fs.DurationVar(&c.AnalyticsInterval, "analytics-interval", envDuration("SPORTSAPP_ANALYTICS_INTERVAL", time.Minute), "how often the analytics collector re-reads the organizations that changed; figures are at most this old plus one pass (0 turns it off) (SPORTSAPP_ANALYTICS_INTERVAL)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
 	fs.DurationVar(&c.LogFlush, "log-flush", envDuration("SPORTSAPP_LOG_FLUSH", logging.DefaultEvery), "write info lines to the log in batches, at least this often (64 KiB at most; warnings and errors at once); 0 writes every line at once (SPORTSAPP_LOG_FLUSH)")
 }

@@ -51,6 +51,9 @@ commands:
                                 database (read-only, safe next to a running server)
   domain add --org S --domain D | verify --domain D | list [--org S] | remove --domain D
                                 an organization's custom domains (docs/domains.md)
+  analytics collect [--org S | --all] [--parallel N]
+                                recompute the analytics roll-ups: one organization,
+                                every one, or (default) those changed (docs/analytics.md)
   loadtest [-orgs N] [-duration D] [-runs R] [-only M,...] [-reuse]
                                 the load harness: N orgs, the server in process and a
                                 bare Fiber server, one table of ratios (development only)
@@ -91,6 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdIntegrity(ctx, args, stdout, stderr)
 	case "domain":
 		err = cmdDomain(ctx, args, stdout, stderr)
+	case "analytics":
+		err = cmdAnalytics(ctx, args, stdout, stderr)
 	case "loadtest":
 		err = cmdLoadtest(ctx, args, stdout, stderr)
 	case "help":

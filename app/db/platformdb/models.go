@@ -9,6 +9,29 @@ import (
 	"time"
 )
 
+type AnalyticsCurrent struct {
+	OrgID  string
+	Metric string
+	Dim    string
+	Value  int64
+}
+
+type AnalyticsDaily struct {
+	OrgID  string
+	Day    string
+	Metric string
+	Dim    string
+	Value  int64
+}
+
+type AnalyticsOrg struct {
+	OrgID        string
+	CollectedAt  time.Time
+	Stamp        string
+	LastActivity string
+	Reads        int64
+}
+
 type Domain struct {
 	Name         string
 	OrgID        string
@@ -21,6 +44,21 @@ type Domain struct {
 	CheckResult  string
 	NextCheckAt  sql.NullTime
 	MissingSince sql.NullTime
+}
+
+type OrgDeletion struct {
+	OrgID             string
+	Slug              string
+	Name              string
+	State             string
+	RequestedAt       time.Time
+	RequestedBy       string
+	DeleteAfter       time.Time
+	KeepReplica       bool
+	StartedAt         sql.NullTime
+	DeletedAt         sql.NullTime
+	ReplicaPurgeAfter sql.NullTime
+	ReplicaPurgedAt   sql.NullTime
 }
 
 type Organization struct {

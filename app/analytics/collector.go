@@ -1,0 +1,253 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"sportsapp/app/db/orgdb"
+	"sportsapp/app/db/platformdb"
+	"sportsapp/app/sqlite"
+	"sportsapp/app/tenant"
+)
+
+// Collector keeps the roll-ups of every organization up to date. Its cost
+// is proportional to the organizations that changed: an org is re-read
+// only when it was written through this process's pool (MarkDirty, wired
+// to tenant.PoolOptions.OnWrite), when its file changed on disk since its
+// last collection (another process wrote it: a CLI command, a restore), or
+// when it was never collected (a new org, or a new install: the backfill).
+type Collector struct {
+	Platform *sqlite.DB       // the platform database (roll-ups are written here)
+	Registry *tenant.Registry // the organizations and their files
+	Pool     *tenant.Pool     // every org is read through the pool's readers
+	Parallel int              // orgs collected at once (default 2)
+	Interval time.Duration    // how often Run looks for changes (default 1 minute)
+	Now      func() time.Time // the clock (default time.Now)
+	Log      *slog.Logger     // default slog.Default()
+	// Observe, if set, is told about each pass: how long it took, how many
+	// orgs it collected and its error (the Prometheus series).
+	Observe func(d time.Duration, orgs int, err error)
+
+	mu    sync.Mutex
+	dirty map[string]bool
+	reads map[string]int64 // org id -> collections by this process (tests)
+}
+
+// MarkDirty records that org was written: the next pass re-reads it. It is
+// cheap (one map write), for the pool's OnWrite hook on the request path.
+func (c *Collector) MarkDirty(o tenant.Org) {
+	c.mu.Lock()
+	if c.dirty == nil {
+		c.dirty = map[string]bool{}
+	}
+	c.dirty[o.ID] = true
+	c.mu.Unlock()
+}
+
+// Reads returns how many times this process has read org's database for
+// analytics.
+func (c *Collector) Reads(orgID string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads[orgID]
+}
+
+func (c *Collector) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Collector) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.Default()
+}
+
+func (c *Collector) parallel() int {
+	if c.Parallel > 0 {
+		return c.Parallel
+	}
+	return 2
+}
+
+// Run collects the changed organizations every Interval until ctx ends
+// (the server's background collector). The first pass runs one interval
+// after start, so start-up itself opens no organization; it backfills the
+// orgs never collected.
+func (c *Collector) Run(ctx context.Context) {
+	every := c.Interval
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := c.CollectChanged(ctx); err != nil && ctx.Err() == nil {
+			c.log().Error("analytics collection", "err", err)
+		}
+	}
+}
+
+// CollectChanged collects every organization that changed since its last
+// collection (see Collector) and returns how many it collected. A failing
+// org is logged and retried next pass; the others go on.
+func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
+	start := time.Now()
+	orgs, err := c.Registry.List(ctx)
+	if err != nil {
+		return 0, err
+	}
+	states, err := platformdb.New(c.Platform.Reader()).AnalyticsOrgStates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	stamps := make(map[string]string, len(states))
+	for _, s := range states {
+		stamps[s.OrgID] = s.Stamp
+	}
+	c.mu.Lock()
+	dirty := c.dirty
+	c.dirty = map[string]bool{}
+	c.mu.Unlock()
+	var todo []tenant.Org
+	for _, o := range orgs {
+		old, known := stamps[o.ID]
+		if !known || dirty[o.ID] || c.stamp(o) != old {
+			todo = append(todo, o)
+		}
+	}
+	var mu sync.Mutex
+	var errs []error
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.parallel())
+	for _, o := range todo {
+		g.Go(func() error {
+			if err := c.Collect(gctx, o); err != nil {
+				c.MarkDirty(o) // try again next pass
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s: %w", o.Slug, err))
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	err = errors.Join(errs...)
+	if c.Observe != nil {
+		c.Observe(time.Since(start), len(todo), err)
+	}
+	return len(todo), err
+}
+
+// CollectAll recomputes every org in orgs with bounded parallelism,
+// calling progress after each, and stops at the first failure, which it
+// names (`analytics collect --all`).
+func (c *Collector) CollectAll(ctx context.Context, orgs []tenant.Org, progress func(done int, o tenant.Org)) error {
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.parallel())
+	var mu sync.Mutex
+	done := 0
+	for _, o := range orgs {
+		g.Go(func() error {
+			if err := c.Collect(gctx, o); err != nil {
+				return fmt.Errorf("organization %s (id %s): %w", o.Slug, o.ID, err)
+			}
+			mu.Lock()
+			done++
+			if progress != nil {
+				progress(done, o)
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
+	err := g.Wait()
+	if c.Observe != nil {
+		c.Observe(time.Since(start), done, err)
+	}
+	return err
+}
+
+// Collect recomputes one organization's roll-ups: it reads the org's file
+// through the pool's readers (never its writer), then replaces the org's
+// rows in the platform database in one transaction.
+func (c *Collector) Collect(ctx context.Context, o tenant.Org) error {
+	// The stamp is taken before reading: a write while reading leaves a
+	// newer file than the stamp says, so the next pass reads it again.
+	stamp := c.stamp(o)
+	h, err := c.Pool.Acquire(ctx, o)
+	if err != nil {
+		return err
+	}
+	f, err := Compute(ctx, orgdb.New(h.DB().Reader()), c.now().UTC())
+	h.Release()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if c.reads == nil {
+		c.reads = map[string]int64{}
+	}
+	c.reads[o.ID]++
+	c.mu.Unlock()
+	return Save(ctx, c.Platform, o.ID, f, stamp, c.now())
+}
+
+// Save replaces org's roll-ups with f in one platform transaction.
+func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, stamp string, now time.Time) error {
+	return platform.Writer().Tx(ctx, func(tx sqlite.DBTX) error {
+		q := platformdb.New(tx)
+		if err := q.AnalyticsDailyDeleteOrg(ctx, orgID); err != nil {
+			return err
+		}
+		if err := q.AnalyticsCurrentDeleteOrg(ctx, orgID); err != nil {
+			return err
+		}
+		for _, r := range f.Daily {
+			if err := q.AnalyticsDailyInsert(ctx, platformdb.AnalyticsDailyInsertParams{OrgID: orgID, Day: r.Day, Metric: r.Metric, Dim: r.Dim, Value: r.Value}); err != nil {
+				return err
+			}
+		}
+		for _, r := range f.Current {
+			if err := q.AnalyticsCurrentInsert(ctx, platformdb.AnalyticsCurrentInsertParams{OrgID: orgID, Metric: r.Metric, Dim: r.Dim, Value: r.Value}); err != nil {
+				return err
+			}
+		}
+		return q.AnalyticsOrgSave(ctx, platformdb.AnalyticsOrgSaveParams{OrgID: orgID, CollectedAt: now, Stamp: stamp, LastActivity: f.LastActivity})
+	})
+}
+
+// stamp describes the state of org's files on disk (size and modification
+// time of the database and its WAL) without opening them. An empty WAL and
+// no WAL are the same state: opening a file creates an empty one.
+func (c *Collector) stamp(o tenant.Org) string {
+	path, err := c.Registry.OrgPath(o.ID)
+	if err != nil {
+		return ""
+	}
+	s := ""
+	for _, p := range []string{path, path + "-wal"} {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+			s += fmt.Sprintf("%d@%d;", fi.Size(), fi.ModTime().UnixNano())
+		} else {
+			s += "-;"
+		}
+	}
+	return s
+}
