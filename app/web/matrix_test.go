@@ -99,6 +99,8 @@ var matrix = map[string]row{
 	"POST org /admin/events/:id/delete":                     adminsOnly,
 	"POST org /admin/events/:id/registrations/:rid/confirm": adminsOnly,
 	"GET org /admin/events/:id/participants.csv":            adminsOnly,
+	"GET org /admin/analytics":                              adminsOnly,
+	"GET org /admin/analytics.csv":                          adminsOnly,
 	"GET org /admin/payments":                               adminsOnly,
 	"POST org /admin/payments/:id/confirm":                  adminsOnly,
 	"POST org /admin/payments/:id/reject":                   adminsOnly,
@@ -134,6 +136,9 @@ var matrix = map[string]row{
 	"POST platform /login":                                     everyone,
 	"POST platform /logout":                                    operators,
 	"GET platform /console":                                    operators,
+	"GET platform /analytics":                                  operators,
+	"GET platform /analytics.csv":                              operators,
+	"GET platform /analytics/orgs/:slug":                       operators,
 	"GET platform /console/system":                             operators,
 	"GET platform /console/new":                                operators,
 	"POST platform /console/new/step":                          operators,
@@ -208,6 +213,8 @@ func (w *world) request(r route, n int) (string, url.Values) {
 		path = strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
 		form.Set("name", fmt.Sprintf("Matrix type %d renamed", n))
 		form.Set("price", "12.00")
+	case r.path == "/analytics/orgs/:slug":
+		path = strings.Replace(path, ":slug", w.b.Slug, 1)
 	case strings.HasPrefix(r.path, "/console/orgs/:slug/domains/:name"):
 		path = strings.Replace(path, ":slug", w.b.Slug, 1)
 		path = strings.Replace(path, ":name", w.domainOf(w.b, n, false), 1)

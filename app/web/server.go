@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/analytics"
 	"sportsapp/app/auth"
 	"sportsapp/app/domain"
 	"sportsapp/app/event"
@@ -54,6 +55,7 @@ type Server struct {
 	signins        *auth.Throttle // failed sign-ins per account
 	metrics        *metrics.Metrics
 	pages          pageCache // anonymous public pages (pagecache.go)
+	analytics      *analytics.Reader
 	now            func() time.Time
 }
 
@@ -95,6 +97,9 @@ type Deps struct {
 	// (routing, /admin/domains, the TLS ask endpoint); its Table must be
 	// loaded.
 	Domains *domain.Service
+	// Analytics reads the analytics roll-ups (default: from the platform
+	// database of Super).
+	Analytics *analytics.Reader
 	// Metrics, if set, records every request (by route pattern) and feeds
 	// the console's system page; nil serves without instrumentation.
 	Metrics *metrics.Metrics
@@ -125,6 +130,10 @@ func New(d Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.metrics = d.Metrics
+	s.analytics = d.Analytics
+	if s.analytics == nil && d.Super != nil {
+		s.analytics = &analytics.Reader{Platform: d.Super.DB, Registry: d.Registry}
+	}
 	s.domains = d.Domains
 	if s.domains != nil && s.domains.Table != nil {
 		s.resolver.SetDomains(s.domains.Table)
