@@ -214,8 +214,13 @@ func cmdOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case "export", "delete":
 		return cmdOrgOffboarding(ctx, &cfg, fs, args, stdout, stderr)
 	case "list":
+		usage := fs.Bool("usage", false, "show the running server's top 20 organizations by load instead (requests, writes, cold opens, database size, replica lag)")
+		by := fs.String("by", "requests", "with --usage, the order: requests, writes, cold-opens, bytes or lag")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
+		}
+		if *usage {
+			return orgListUsage(ctx, cfg.DataDir, *by, stdout)
 		}
 		db, reg, err := platform(ctx, &cfg)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"sportsapp/app/metrics"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/ops"
 	"sportsapp/app/replication"
@@ -245,8 +246,8 @@ func cmdReplicas(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		tw.Flush()
 		// The server replicates organizations while they are open; the
 		// others were shipped when they closed (issue 12).
-		fmt.Fprintf(stdout, "%d databases replicated now (the platform and the organizations open in the server); the others were shipped when they closed and replicate again when opened. `restore --list --org S` shows what the replica holds of one.\n", len(rows))
-		return nil
+		fmt.Fprintf(stdout, "%d databases replicated now (the platform and the organizations open in the server); the others were shipped when they closed and replicate again when opened. `restore --list --org S` shows what the replica holds of one.\n\n", len(rows))
+		return printUsage(ctx, client, metrics.ByLag, 20, "Top 20 organizations by replica lag, then requests (`org list --usage --by X` for other orders):", stdout)
 	}
 	// No server running: report what the replica itself holds.
 	db, reg, err := platform(ctx, &cfg)

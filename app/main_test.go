@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -300,12 +301,20 @@ func TestRestoreCommandsWithRunningServer(t *testing.T) {
 			break
 		}
 	}
-	for _, want := range []string{"platform", "quadball-canada", "quadball-alberta", "true"} {
+	for _, want := range []string{"platform", "quadball-canada", "quadball-alberta", "true", "Top 20 organizations by replica lag"} {
 		if !strings.Contains(status, want) {
 			t.Fatalf("replicas status lacks %q:\n%s", want, status)
 		}
 	}
-	code, out, errOut := cli(t, dir, "restore", "--list", "--org", "quadball-alberta", "--replica-url", backups)
+	// The server's per-organization usage, through its ops endpoint.
+	code, out, errOut := cli(t, dir, "org", "list", "--usage", "--by", "cold-opens")
+	if code != 0 || !regexp.MustCompile(`(?m)^quadball-alberta\s+1\s+0\s+1\s+[0-9.]+ MB`).MatchString(out) {
+		t.Errorf("org list --usage: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, dir, "org", "list", "--usage", "--by", "rows"); code == 0 || !strings.Contains(errOut, "--by must be one of") {
+		t.Errorf("org list --usage --by rows: %d %q", code, errOut)
+	}
+	code, out, errOut = cli(t, dir, "restore", "--list", "--org", "quadball-alberta", "--replica-url", backups)
 	if code != 0 || !strings.Contains(out, "restorable from") {
 		t.Fatalf("restore --list: %d %q %q", code, out, errOut)
 	}

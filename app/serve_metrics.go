@@ -53,6 +53,17 @@ func newMetrics(mc metricsConfig, a *application, rep *replication.Replicator, p
 				st := a.outbox.Stats()
 				return metrics.MailStats{Queued: st.Queued, Sent: st.Sent, Failed: st.Failed}
 			},
+			OrgSize: func(o tenant.Org) int64 {
+				path, err := a.reg.OrgPath(o.ID)
+				if err != nil {
+					return 0
+				}
+				fi, err := os.Stat(path) // a stat, never an open: SQLite has the file open
+				if err != nil {
+					return 0
+				}
+				return fi.Size()
+			},
 		},
 	})
 }

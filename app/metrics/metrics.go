@@ -31,6 +31,9 @@ type Sources struct {
 	Replication func() []replication.Status
 	Gate        func() auth.GateStats
 	Mail        func() MailStats
+	// OrgSize returns the size of an organization's database file (a
+	// stat), read at each cold open for the usage table; nil: not shown.
+	OrgSize func(tenant.Org) int64
 }
 
 // MailStats are the mail outbox's figures (mail.Outbox.Stats).
@@ -148,7 +151,11 @@ func (m *Metrics) Request(route, method string, status int, d time.Duration, org
 // (tenant.PoolOptions.OnOpened).
 func (m *Metrics) ColdOpen(o tenant.Org, d time.Duration) {
 	m.coldOpens.Observe(d.Seconds())
-	m.Usage.coldOpen(o.ID, o.Slug)
+	var size int64
+	if m.src.OrgSize != nil {
+		size = m.src.OrgSize(o)
+	}
+	m.Usage.coldOpen(o.ID, o.Slug, size)
 }
 
 var classes = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}

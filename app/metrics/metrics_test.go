@@ -203,7 +203,7 @@ func TestUsageBounded(t *testing.T) {
 	u.request("b", "beta", true)
 	u.request("b", "beta", false)
 	u.request("c", "gamma", true) // over the bound
-	u.coldOpen("a", "alpha")
+	u.coldOpen("a", "alpha", 4096)
 	top := u.Top(20)
 	if len(top) != 2 || top[0].Slug != "beta" || top[0].Requests != 2 || top[0].Writes != 1 || top[1].ColdOpens != 1 {
 		t.Errorf("top = %+v", top)
@@ -213,6 +213,15 @@ func TestUsageBounded(t *testing.T) {
 	}
 	if got := u.Top(1); len(got) != 1 {
 		t.Errorf("Top(1) = %d rows", len(got))
+	}
+	if got := u.TopBy(20, ByBytes, nil); got[0].Slug != "alpha" || got[0].Bytes != 4096 {
+		t.Errorf("by bytes = %+v", got)
+	}
+	if got := u.TopBy(20, ByLag, map[string]float64{"a": 12}); got[0].Slug != "alpha" || got[0].LagSeconds != 12 || got[1].LagSeconds != 0 {
+		t.Errorf("by lag = %+v", got)
+	}
+	if got := u.TopBy(20, ByColdOpens, nil); got[0].Slug != "alpha" {
+		t.Errorf("by cold opens = %+v", got)
 	}
 }
 

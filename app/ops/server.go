@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sportsapp/app/apperr"
+	"sportsapp/app/metrics"
 	"sportsapp/app/replication"
 	"sportsapp/app/restore"
 	"sportsapp/app/tenant"
@@ -23,6 +24,8 @@ type Server struct {
 	Replicator *replication.Replicator
 	Pool       *tenant.Pool
 	Log        *slog.Logger
+	// Usage, if set, answers GET /usage: the busiest organizations.
+	Usage *metrics.Metrics
 
 	srv   *http.Server
 	token string
@@ -78,6 +81,7 @@ func (s *Server) Start(addr, dataDir string) error {
 	mux.HandleFunc("POST /hold", s.auth(s.handleHold))
 	mux.HandleFunc("POST /release", s.auth(s.handleRelease))
 	mux.HandleFunc("POST /ship", s.auth(s.handleShip))
+	mux.HandleFunc("GET /usage", s.auth(s.handleUsage))
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

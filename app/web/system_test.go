@@ -140,11 +140,23 @@ func TestSystemPage(t *testing.T) {
 		t.Fatalf("system page: %d %s", res.StatusCode, body(t, res))
 	}
 	d := doc(t, res)
-	if got := d.Find("#system[hx-get='/console/system'][hx-trigger='every 5s']").Length(); got != 1 {
+	if got := d.Find("#system[hx-get='/console/system?by=requests'][hx-trigger='every 5s']").Length(); got != 1 {
 		t.Errorf("polling partial: %d, want 1", got)
 	}
-	if got := d.Find("#system td:contains('busy-club')").Length(); got != 1 {
+	if got := d.Find("#system th:contains('busy-club')").Length(); got != 1 {
 		t.Errorf("busy-club in the top organizations: %d rows", got)
+	}
+	if got := d.Find("#system figure.chart svg[role=img][aria-label*='requests in the last hour'] rect").Length(); got == 0 {
+		t.Error("no request bars in the last hour's chart")
+	}
+
+	// Another order keeps itself in the poll; an unknown one is a 400.
+	res = e.get("admin.localhost", "/console/system?by=bytes", "Cookie", cookie)
+	if d := doc(t, res); d.Find("#system[hx-get='/console/system?by=bytes']").Length() != 1 || d.Find("strong[aria-current]:contains('bytes')").Length() != 1 {
+		t.Error("by=bytes: the poll or the order marker is missing")
+	}
+	if res := e.get("admin.localhost", "/console/system?by=rows;drop", "Cookie", cookie); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown order: %d, want 400", res.StatusCode)
 	}
 
 	res = e.get("admin.localhost", "/console/system", "Cookie", cookie, hxRequest, "true")
@@ -190,8 +202,28 @@ var sampleSystem = systemData{Enabled: true, Snapshot: metrics.Snapshot{
 	HasRepl:     true,
 	Replication: metrics.ReplicationSummary{Databases: 13, NotInSync: 1, OldestAge: 4},
 	Slow:        []metrics.SlowQuery{{At: time.Now(), Org: "quadball-canada", Query: "EventList", Duration: 120 * time.Millisecond}},
-	Top:         []metrics.OrgUsage{{Slug: "quadball-canada", Requests: 100, Writes: 4, ColdOpens: 1}},
-}}
+	Top:         []metrics.OrgUsage{{Slug: "quadball-canada", Requests: 100, Writes: 4, ColdOpens: 1, Bytes: 2 << 20, LagSeconds: 3}},
+	TopBy:       metrics.ByRequests,
+}, Requests: sampleReqs, Latency: sampleLat}
+
+var sampleReqs, sampleLat = hourCharts([]metrics.Minute{
+	{At: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC), Requests: 10, Mean: time.Millisecond},
+	{At: time.Date(2026, 11, 30, 1, 1, 0, 0, time.UTC), Requests: 40, Errors: 2, Mean: 4 * time.Millisecond},
+})
+
+// TestHourCharts: the tallest bar is the busiest minute, a minute with
+// server errors is marked, and the summary says it in words.
+func TestHourCharts(t *testing.T) {
+	if len(sampleReqs.Bars) != 2 || sampleReqs.Bars[1].H != 60 || sampleReqs.Bars[0].H != 15 || !sampleReqs.Bars[1].Alert || sampleReqs.Bars[0].Alert {
+		t.Errorf("request bars = %+v", sampleReqs.Bars)
+	}
+	if !strings.Contains(sampleReqs.Summary, "50 requests") || !strings.Contains(sampleReqs.Summary, "2 server errors") {
+		t.Errorf("summary = %q", sampleReqs.Summary)
+	}
+	if sampleLat.Bars[1].H != 60 || !strings.Contains(sampleLat.Bars[1].Title, "4.0 ms") {
+		t.Errorf("latency bars = %+v", sampleLat.Bars)
+	}
+}
 
 // TestPanicIsCountedAndLogged: a handler that panics is answered with the
 // 500 page, logged with its request id, and counted as a 5xx (the recover

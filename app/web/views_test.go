@@ -77,6 +77,7 @@ var viewSamples = map[string]any{
 	"console/created":        createdPage{page: superPage, Created: sampleCreated},
 	"console/system":         systemView{page: superPage, System: sampleSystem},
 	"console/_system":        sampleSystem,
+	"console/_chart":         sampleReqs,
 
 	"settings/edit":       settingsView{page: signedIn, Form: sampleSettingsForm, Types: sampleTypes},
 	"settings/_form":      sampleSettingsForm,
