@@ -122,9 +122,31 @@ func (s *Server) renderWizard(c *fiber.Ctx, status int, w wizardView) error {
 	return s.render(c, status, "console/new", wizardPage{page: s.pageFor(c, "New organization"), Wizard: w})
 }
 
-// handleWizard starts the onboarding wizard with the default settings.
+// handleWizard starts the onboarding wizard with the default settings, at
+// the step in the URL (?step=N: each step is an entry of the browser's
+// history, which htmx restores with what was typed; this answers a reload
+// or a visit with nothing saved, from the defaults).
 func (s *Server) handleWizard(c *fiber.Ctx) error {
-	return s.renderWizard(c, fiber.StatusOK, s.wizard(c, onboarding.StepOrg, wizardValues(c, true), nil))
+	step := min(max(c.QueryInt("step", onboarding.StepOrg), onboarding.StepOrg), onboarding.StepReview)
+	return s.renderWizard(c, fiber.StatusOK, s.wizard(c, step, wizardValues(c, true), nil))
+}
+
+// wizardStepURL is the address of a wizard step, pushed to the browser's
+// history when the step changes.
+func wizardStepURL(step int) string {
+	if step == onboarding.StepOrg {
+		return "/console/new"
+	}
+	return "/console/new?step=" + strconv.Itoa(step)
+}
+
+// renderStep answers a move to step: the step's address goes into the
+// browser's history, so Back returns to the step before.
+func (s *Server) renderStep(c *fiber.Ctx, w wizardView) error {
+	if isHTMX(c) {
+		c.Set("HX-Push-Url", wizardStepURL(w.Step))
+	}
+	return s.renderWizard(c, fiber.StatusOK, w)
 }
 
 // handleWizardStep moves between steps: "next" validates the current step
@@ -134,7 +156,7 @@ func (s *Server) handleWizardStep(c *fiber.Ctx) error {
 	step = min(max(step, onboarding.StepOrg), onboarding.StepReview)
 	values := wizardValues(c, false)
 	if c.FormValue("action") == "back" {
-		return s.renderWizard(c, fiber.StatusOK, s.wizard(c, max(step-1, onboarding.StepOrg), values, nil))
+		return s.renderStep(c, s.wizard(c, max(step-1, onboarding.StepOrg), values, nil))
 	}
 	if step == onboarding.StepOrg && values["slug"] == "" {
 		values["slug"] = onboarding.SuggestSlug(values["name"])
@@ -142,7 +164,7 @@ func (s *Server) handleWizardStep(c *fiber.Ctx) error {
 	if errs := s.onboarding.ValidateStep(c.UserContext(), step, request(values)); errs != nil {
 		return s.renderWizard(c, fiber.StatusUnprocessableEntity, s.wizard(c, step, values, errs))
 	}
-	return s.renderWizard(c, fiber.StatusOK, s.wizard(c, min(step+1, onboarding.StepReview), values, nil))
+	return s.renderStep(c, s.wizard(c, min(step+1, onboarding.StepReview), values, nil))
 }
 
 // handleWizardSlug checks the address as it is typed (format, reserved
