@@ -177,13 +177,29 @@ func PendingPayments(ctx context.Context, sc *tenant.Scope) ([]Pending, error) {
 
 // Confirm records that the payment's money arrived (received, as typed by
 // the admin) and activates the membership; Reject refuses it. Each
-// decision happens once and is audited.
+// decision happens once and is audited. An amount other than the one due
+// is refused: see ConfirmDifferent.
 func (s *Service) Confirm(ctx context.Context, sc *tenant.Scope, by account.Actor, paymentID int64, received string) error {
+	return s.ConfirmDifferent(ctx, sc, by, paymentID, received, false)
+}
+
+// ConfirmDifferent confirms a payment like Confirm; an amount received
+// other than the one due is accepted only when the admin acknowledged it
+// (acknowledged), and the acknowledgement is stored with the payment and
+// named in the audit entry. Without it the answer is a field error on
+// "received" (see DifferenceMessage) and nothing changes.
+func (s *Service) ConfirmDifferent(ctx context.Context, sc *tenant.Scope, by account.Actor, paymentID int64, received string, acknowledged bool) error {
 	cents, err := money.Parse(received)
 	if err != nil {
 		return apperr.Fields{"received": msgReceived}.Err()
 	}
-	return s.decide(ctx, sc, by, paymentID, "confirmed", StatusActive, sql.NullInt64{Int64: cents, Valid: true}, "")
+	return s.decide(ctx, sc, by, paymentID, "confirmed", StatusActive, sql.NullInt64{Int64: cents, Valid: true}, "", acknowledged)
+}
+
+// DifferenceMessage is the refusal of an amount received (got, with its
+// currency) that is not the amount due.
+func DifferenceMessage(got, due string) string {
+	return got + " is not the " + due + " due. Check the amount, or tick the box to confirm what was received."
 }
 
 // Reject refuses a payment and the membership it was for.
@@ -191,10 +207,10 @@ func (s *Service) Reject(ctx context.Context, sc *tenant.Scope, by account.Actor
 	if len(note) > 500 {
 		note = note[:500]
 	}
-	return s.decide(ctx, sc, by, paymentID, "rejected", StatusRejected, sql.NullInt64{}, strings.TrimSpace(note))
+	return s.decide(ctx, sc, by, paymentID, "rejected", StatusRejected, sql.NullInt64{}, strings.TrimSpace(note), false)
 }
 
-func (s *Service) decide(ctx context.Context, sc *tenant.Scope, by account.Actor, paymentID int64, payStatus, memStatus string, received sql.NullInt64, note string) error {
+func (s *Service) decide(ctx context.Context, sc *tenant.Scope, by account.Actor, paymentID int64, payStatus, memStatus string, received sql.NullInt64, note string, acknowledged bool) error {
 	return sc.Tx(ctx, func(q *orgdb.Queries) error {
 		pay, err := q.PaymentGet(ctx, paymentID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -203,9 +219,15 @@ func (s *Service) decide(ctx context.Context, sc *tenant.Scope, by account.Actor
 		if err != nil {
 			return err
 		}
+		different := received.Valid && received.Int64 != pay.AmountCents
+		if different && !acknowledged && pay.Status == "pending" {
+			got, due := money.Format(received.Int64)+" "+pay.Currency, money.Format(pay.AmountCents)+" "+pay.Currency
+			return apperr.Fields{"received": DifferenceMessage(got, due)}.Err()
+		}
 		now := s.now()
 		n, err := q.PaymentDecide(ctx, orgdb.PaymentDecideParams{
-			NewStatus: payStatus, ReceivedCents: received, Note: note, DecidedAt: sql.NullTime{Time: now, Valid: true},
+			NewStatus: payStatus, ReceivedCents: received, DifferenceAcknowledged: different,
+			Note: note, DecidedAt: sql.NullTime{Time: now, Valid: true},
 			DecidedByID: sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0}, DecidedBy: by.Label, ID: paymentID,
 		})
 		if err != nil {
@@ -224,6 +246,9 @@ func (s *Service) decide(ctx context.Context, sc *tenant.Scope, by account.Actor
 		detail := fmt.Sprintf("%s %s due", pay.Reference, money.Format(pay.AmountCents)+" "+pay.Currency)
 		if received.Valid {
 			detail += ", " + money.Format(received.Int64) + " received"
+		}
+		if different {
+			detail += " (difference acknowledged)"
 		}
 		if note != "" {
 			detail += ": " + note

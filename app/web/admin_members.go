@@ -24,6 +24,7 @@ type adminDashboardView struct {
 	Recent                   []recentRegistration
 	Audit                    []orgdb.AuditLog
 	Checklist                onboarding.Checklist
+	Charts                   dashboardCharts
 }
 
 // recentRegistration is one line of the dashboard's recent registrations.
@@ -36,9 +37,9 @@ type recentRegistration struct {
 const dashboardFeed = 10
 
 // handleAdminDashboard is the org admin's landing page. It reads the
-// database three times: the figures (AdminDashboard), the upcoming events
-// and the two feeds (AdminDashboardActivity); the settings come from their
-// cache.
+// database three times: the figures with the charts' weekly data
+// (AdminDashboard), the upcoming events (also the capacity chart) and the
+// two feeds (AdminDashboardActivity); the settings come from their cache.
 func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
@@ -51,7 +52,7 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	}
 	now := s.now()
 	today := st.Today(now).Format(settings.DateLayout)
-	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC()})
+	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName})
 	if err != nil {
 		return err
 	}
@@ -64,6 +65,9 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 		}),
 	}
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {
+		return err
+	}
+	if v.Charts, err = dashboardChartsOf(st, now, f.MembershipSlots, f.RevenueSlots, v.Upcoming); err != nil {
 		return err
 	}
 	feed, err := q.AdminDashboardActivity(ctx, dashboardFeed)
@@ -82,17 +86,19 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 }
 
 type memberRowView struct {
-	User  account.User
-	CSRF  string
-	Self  bool
-	Error string
-	Saved string
+	User   account.User
+	Season seasonStatus // the membership held for the current season
+	CSRF   string
+	Self   bool
+	Error  string
+	Saved  string
 }
 
 type membersListView struct {
 	account.MemberPage
 	Rows       []memberRowView
 	Prev, Next int
+	SeasonName string // the current season, whose membership each row shows
 }
 
 type membersView struct {
@@ -111,11 +117,23 @@ func (s *Server) handleMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	st, err := s.settings.Get(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(p.Users))
+	for i, u := range p.Users {
+		ids[i] = u.ID
+	}
+	seasons, err := memberSeasons(c.UserContext(), sc, st.SeasonName, ids)
+	if err != nil {
+		return err
+	}
 	pg := s.pageFor(c, "Members")
-	list := membersListView{MemberPage: p, Prev: p.Page - 1, Next: p.Page + 1}
+	list := membersListView{MemberPage: p, Prev: p.Page - 1, Next: p.Page + 1, SeasonName: st.SeasonName}
 	me, _ := currentUser(c)
 	for _, u := range p.Users {
-		list.Rows = append(list.Rows, memberRowView{User: u, CSRF: pg.CSRF, Self: u.ID == me.ID})
+		list.Rows = append(list.Rows, memberRowView{User: u, Season: seasons[u.ID], CSRF: pg.CSRF, Self: u.ID == me.ID})
 	}
 	if isHTMX(c) {
 		return s.render(c, fiber.StatusOK, "admin/_members", list)
@@ -179,8 +197,16 @@ func (s *Server) changeMember(c *fiber.Ctx, saved string, change func(*tenant.Sc
 		return redirect(c, "/admin/members")
 	}
 	csrfToken, _ := c.Locals(localCSRF).(string)
+	st, serr := s.settings.Get(c.UserContext(), sc)
+	if serr != nil {
+		return serr
+	}
+	seasons, serr := memberSeasons(c.UserContext(), sc, st.SeasonName, []int64{id})
+	if serr != nil {
+		return serr
+	}
 	if err == nil {
-		return s.render(c, fiber.StatusOK, "admin/_member_row", memberRowView{User: u, CSRF: csrfToken, Saved: saved})
+		return s.render(c, fiber.StatusOK, "admin/_member_row", memberRowView{User: u, Season: seasons[id], CSRF: csrfToken, Saved: saved})
 	}
 	current, lerr := account.UserByID(c.UserContext(), sc, id)
 	if lerr != nil {
@@ -188,6 +214,6 @@ func (s *Server) changeMember(c *fiber.Ctx, saved string, change func(*tenant.Sc
 	}
 	me, _ := currentUser(c)
 	return s.render(c, fiber.StatusUnprocessableEntity, "admin/_member_row", memberRowView{
-		User: current, CSRF: csrfToken, Self: current.ID == me.ID, Error: apperr.MessageOf(err),
+		User: current, Season: seasons[id], CSRF: csrfToken, Self: current.ID == me.ID, Error: apperr.MessageOf(err),
 	})
 }

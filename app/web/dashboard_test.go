@@ -155,7 +155,7 @@ func TestAdminDashboardFiguresInThreeQueries(t *testing.T) {
 	sameLines(t, "upcoming events", lines(upcomingBox, "p"), upcoming)
 	sameLines(t, "recent registrations", lines(recentBox, "p"), recent)
 	var auditRows []string
-	d.Find("table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+	d.Find("table#audit tbody tr").Each(func(_ int, tr *goquery.Selection) {
 		auditRows = append(auditRows, strings.Join(strings.Fields(strings.Join(lines(tr, "td"), " ")), " "))
 	})
 	sameLines(t, "audit", auditRows, audit)

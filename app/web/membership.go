@@ -201,21 +201,22 @@ func (s *Server) handlePayments(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "admin/payments", v)
 }
 
-// handlePaymentConfirm confirms a payment, activating its membership.
+// handlePaymentConfirm confirms a payment, activating its membership. An
+// amount received other than the one due needs the explicit
+// acknowledgement (the "different" tickbox), which is stored with the
+// payment and named in the audit entry; without it the row comes back
+// with the tickbox, for htmx and plain forms alike.
 func (s *Server) handlePaymentConfirm(c *fiber.Ctx) error {
 	return s.decidePayment(c, "Confirmed: the membership is active.", func(sc *tenant.Scope, id int64, row *paymentRow) error {
-		// A different amount than the one due needs an explicit
-		// acknowledgement; the audit entry records both amounts.
-		received := c.FormValue("received")
+		received, ack := c.FormValue("received"), c.FormValue("different") == "yes"
+		row.Received = received
 		if cents, err := money.Parse(received); err == nil && row.P.PaymentID == id && cents != row.P.AmountCents {
-			got := money.Format(cents) + " " + row.P.Currency
-			if c.FormValue("different") != "yes" {
-				row.Received, row.Different = received, got
-				return apperr.Fields{"received": got + " is not the " + row.P.Amount() + " due. Check the amount, or tick the box to confirm what was received."}.Err()
+			row.Different = money.Format(cents) + " " + row.P.Currency
+			if ack {
+				row.Done = "Confirmed with " + row.Different + " received of " + row.P.Amount() + " due (difference acknowledged): the membership is active."
 			}
-			row.Done = "Confirmed with " + got + " received of " + row.P.Amount() + " due: the membership is active."
 		}
-		return s.memberships.Confirm(c.UserContext(), sc, actor(c), id, received)
+		return s.memberships.ConfirmDifferent(c.UserContext(), sc, actor(c), id, received, ack)
 	})
 }
 
@@ -252,15 +253,30 @@ func (s *Server) decidePayment(c *fiber.Ctx, done string, decide func(*tenant.Sc
 	if derr != nil && apperr.FieldsOf(derr) == nil {
 		return derr
 	}
-	if !isHTMX(c) {
-		if derr != nil {
-			return derr
-		}
-		s.flash(c, row.P.Reference+": "+row.Done)
-		return redirect(c, "/admin/payments")
-	}
 	if derr != nil {
 		row.Done, row.Error = "", apperr.FieldsOf(derr)["received"]
+		if row.P.PaymentID == 0 {
+			return derr // not pending any more: nothing to show the field on
+		}
+	}
+	if !isHTMX(c) {
+		if derr == nil {
+			s.flash(c, row.P.Reference+": "+row.Done)
+			return redirect(c, "/admin/payments")
+		}
+		// A plain form: the whole list again, this row with its message
+		// and, for a different amount, the acknowledgement to tick.
+		v := paymentsView{page: s.pageFor(c, "Payments")}
+		for _, p := range pending {
+			r := paymentRow{P: p, CSRF: v.CSRF}
+			if p.PaymentID == id {
+				r = row
+			}
+			v.Rows = append(v.Rows, r)
+		}
+		return s.render(c, fiber.StatusUnprocessableEntity, "admin/payments", v)
+	}
+	if derr != nil {
 		return s.render(c, fiber.StatusUnprocessableEntity, "admin/_payment_row", row)
 	}
 	return s.render(c, fiber.StatusOK, "admin/_payment_row", row)

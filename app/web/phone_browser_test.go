@@ -51,8 +51,11 @@ func phonePages(slug string, eventID, typeID int64) map[persona][]phonePage {
 		thisOrgAdmin: append(memberPages[:len(memberPages):len(memberPages)],
 			phonePage{"/admin", "/admin", ""},
 			phonePage{"/admin/members", "/admin/members", ""},
+			phonePage{"/admin/members/:id", "/admin/members/1", ""}, // Mia Member, the world's first user
+			phonePage{"/admin/members.csv", "", "a download, not a page"},
 			phonePage{"/admin/invitations", "/admin/invitations", ""},
 			phonePage{"/admin/payments", "/admin/payments", ""},
+			phonePage{"/admin/payments/history", "/admin/payments/history?season=", ""},
 			phonePage{"/admin/analytics", "/admin/analytics", ""},
 			phonePage{"/admin/analytics.csv", "", "a download, not a page"},
 			phonePage{"/admin/teams", "/admin/teams", ""},

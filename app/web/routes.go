@@ -88,6 +88,8 @@ func (s *Server) routes() []route {
 		// Organization admin area
 		{get, "/admin", org, orgAdmin, false, s.handleAdminDashboard},
 		{get, "/admin/members", org, orgAdmin, false, s.handleMembers},
+		{get, "/admin/members.csv", org, orgAdmin, false, s.handleMembersCSV},
+		{get, "/admin/members/:id", org, orgAdmin, false, s.handleMemberDetail},
 		{post, "/admin/members/:id/role", org, orgAdmin, false, s.handleMemberRole},
 		{post, "/admin/members/:id/status", org, orgAdmin, false, s.handleMemberStatus},
 		{post, "/admin/members/:id/erase", org, orgAdmin, false, s.handleMemberErase},
@@ -97,6 +99,7 @@ func (s *Server) routes() []route {
 		{post, "/admin/invitations", org, orgAdmin, false, s.handleInvitationCreate},
 		{post, "/admin/invitations/:id/revoke", org, orgAdmin, false, s.handleInvitationRevoke},
 		{get, "/admin/payments", org, orgAdmin, false, s.handlePayments},
+		{get, "/admin/payments/history", org, orgAdmin, false, s.handlePaymentsHistory},
 		{post, "/admin/payments/:id/confirm", org, orgAdmin, false, s.handlePaymentConfirm},
 		{post, "/admin/payments/:id/reject", org, orgAdmin, false, s.handlePaymentReject},
 		{get, "/admin/analytics", org, orgAdmin, false, s.handleOrgAnalytics},

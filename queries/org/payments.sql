@@ -8,8 +8,10 @@ SELECT * FROM payments WHERE id = ?;
 
 -- name: PaymentDecide :execrows
 -- Confirm or reject once: only a pending payment changes.
+-- difference_acknowledged records that the admin confirmed an amount
+-- received other than the one due on purpose.
 UPDATE payments SET status = sqlc.arg(new_status), received_cents = sqlc.narg(received_cents),
-    note = sqlc.arg(note), decided_at = sqlc.arg(decided_at), decided_by_id = sqlc.narg(decided_by_id),
+    difference_acknowledged = sqlc.arg(difference_acknowledged), note = sqlc.arg(note), decided_at = sqlc.arg(decided_at), decided_by_id = sqlc.narg(decided_by_id),
     decided_by = sqlc.arg(decided_by)
 WHERE id = sqlc.arg(id) AND status = 'pending';
 

@@ -14,17 +14,28 @@ const adminDashboard = `-- name: AdminDashboard :one
 SELECT
     (SELECT count(*) FROM users) AS members,
     (SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active') AS admins,
-    (SELECT count(*) FROM memberships WHERE status = 'active' AND end_date >= ?1) AS active_memberships,
+    (SELECT count(*) FROM memberships a WHERE a.status = 'active' AND a.end_date >= ?1) AS active_memberships,
     (SELECT count(*) FROM payments WHERE status = 'pending') AS pending_payments,
     (SELECT count(*) FROM teams) AS teams,
     (SELECT count(*) FROM (SELECT accepted_at, revoked_at, expires_at FROM invitations ORDER BY created_at DESC, id DESC LIMIT 100)
         WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?2) AS pending_invitations,
-    (SELECT count(*) FROM settings_versions WHERE saved_by_id IS NOT NULL) AS settings_saved_by_members
+    (SELECT count(*) FROM settings_versions WHERE saved_by_id IS NOT NULL) AS settings_saved_by_members,
+    CAST((SELECT json_group_array(json_array(slot, n)) FROM (
+        SELECT unixepoch(b.activated_at) / 900 * 900 AS slot, count(*) AS n
+        FROM memberships b WHERE b.season_name = ?3 AND b.status = 'active' AND b.activated_at IS NOT NULL
+        GROUP BY slot)) AS TEXT) AS membership_slots,
+    CAST((SELECT json_group_array(json_array(slot, currency, n, cents)) FROM (
+        SELECT unixepoch(p.decided_at) / 900 * 900 AS slot, p.currency, count(*) AS n,
+               sum(COALESCE(p.received_cents, p.amount_cents)) AS cents
+        FROM payments p JOIN memberships pm ON pm.id = p.membership_id
+        WHERE p.status = 'confirmed' AND pm.season_name = ?3
+        GROUP BY slot, p.currency)) AS TEXT) AS revenue_slots
 `
 
 type AdminDashboardParams struct {
-	Today string
-	Now   time.Time
+	Today      string
+	Now        time.Time
+	SeasonName string
 }
 
 type AdminDashboardRow struct {
@@ -35,14 +46,24 @@ type AdminDashboardRow struct {
 	Teams                  int64
 	PendingInvitations     int64
 	SettingsSavedByMembers int64
+	MembershipSlots        string
+	RevenueSlots           string
 }
 
 // The org admin dashboard's figures: members, active admins, memberships
 // valid on the day given (YYYY-MM-DD), payments to confirm, teams,
 // invitations still pending among the 100 newest (what the invitations
 // page lists), and whether an admin of the org ever saved the settings.
+// The two charts' data come with them, as JSON arrays over quarter hours
+// (unix seconds, a multiple of 900: every time zone's offset is a whole
+// number of quarter hours, so each one falls in a single local day; the
+// handler adds them up per week in the org's time zone):
+// membership_slots, [slot, memberships activated] of the season named
+// (by activated_at, when the payment was confirmed); revenue_slots, [slot,
+// currency, payments, cents received] of the payments confirmed for that
+// season's memberships (by decided_at).
 func (q *Queries) AdminDashboard(ctx context.Context, arg AdminDashboardParams) (AdminDashboardRow, error) {
-	row := q.db.QueryRowContext(ctx, adminDashboard, arg.Today, arg.Now)
+	row := q.db.QueryRowContext(ctx, adminDashboard, arg.Today, arg.Now, arg.SeasonName)
 	var i AdminDashboardRow
 	err := row.Scan(
 		&i.Members,
@@ -52,6 +73,8 @@ func (q *Queries) AdminDashboard(ctx context.Context, arg AdminDashboardParams) 
 		&i.Teams,
 		&i.PendingInvitations,
 		&i.SettingsSavedByMembers,
+		&i.MembershipSlots,
+		&i.RevenueSlots,
 	)
 	return i, err
 }

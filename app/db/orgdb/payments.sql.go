@@ -14,7 +14,7 @@ import (
 const paymentCreate = `-- name: PaymentCreate :one
 INSERT INTO payments (membership_id, amount_cents, currency, method, status, reference, created_at)
 VALUES (?, ?, ?, ?, 'pending', ?, ?)
-RETURNING id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by
+RETURNING id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by, difference_acknowledged
 `
 
 type PaymentCreateParams struct {
@@ -50,32 +50,37 @@ func (q *Queries) PaymentCreate(ctx context.Context, arg PaymentCreateParams) (P
 		&i.DecidedAt,
 		&i.DecidedByID,
 		&i.DecidedBy,
+		&i.DifferenceAcknowledged,
 	)
 	return i, err
 }
 
 const paymentDecide = `-- name: PaymentDecide :execrows
 UPDATE payments SET status = ?1, received_cents = ?2,
-    note = ?3, decided_at = ?4, decided_by_id = ?5,
-    decided_by = ?6
-WHERE id = ?7 AND status = 'pending'
+    difference_acknowledged = ?3, note = ?4, decided_at = ?5, decided_by_id = ?6,
+    decided_by = ?7
+WHERE id = ?8 AND status = 'pending'
 `
 
 type PaymentDecideParams struct {
-	NewStatus     string
-	ReceivedCents sql.NullInt64
-	Note          string
-	DecidedAt     sql.NullTime
-	DecidedByID   sql.NullInt64
-	DecidedBy     string
-	ID            int64
+	NewStatus              string
+	ReceivedCents          sql.NullInt64
+	DifferenceAcknowledged bool
+	Note                   string
+	DecidedAt              sql.NullTime
+	DecidedByID            sql.NullInt64
+	DecidedBy              string
+	ID                     int64
 }
 
 // Confirm or reject once: only a pending payment changes.
+// difference_acknowledged records that the admin confirmed an amount
+// received other than the one due on purpose.
 func (q *Queries) PaymentDecide(ctx context.Context, arg PaymentDecideParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, paymentDecide,
 		arg.NewStatus,
 		arg.ReceivedCents,
+		arg.DifferenceAcknowledged,
 		arg.Note,
 		arg.DecidedAt,
 		arg.DecidedByID,
@@ -89,7 +94,7 @@ func (q *Queries) PaymentDecide(ctx context.Context, arg PaymentDecideParams) (i
 }
 
 const paymentGet = `-- name: PaymentGet :one
-SELECT id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by FROM payments WHERE id = ?
+SELECT id, membership_id, amount_cents, currency, method, status, reference, received_cents, note, created_at, decided_at, decided_by_id, decided_by, difference_acknowledged FROM payments WHERE id = ?
 `
 
 func (q *Queries) PaymentGet(ctx context.Context, id int64) (Payment, error) {
@@ -109,12 +114,13 @@ func (q *Queries) PaymentGet(ctx context.Context, id int64) (Payment, error) {
 		&i.DecidedAt,
 		&i.DecidedByID,
 		&i.DecidedBy,
+		&i.DifferenceAcknowledged,
 	)
 	return i, err
 }
 
 const paymentListPending = `-- name: PaymentListPending :many
-SELECT payments.id, payments.membership_id, payments.amount_cents, payments.currency, payments.method, payments.status, payments.reference, payments.received_cents, payments.note, payments.created_at, payments.decided_at, payments.decided_by_id, payments.decided_by, users.name AS member_name, users.email AS member_email,
+SELECT payments.id, payments.membership_id, payments.amount_cents, payments.currency, payments.method, payments.status, payments.reference, payments.received_cents, payments.note, payments.created_at, payments.decided_at, payments.decided_by_id, payments.decided_by, payments.difference_acknowledged, users.name AS member_name, users.email AS member_email,
        memberships.type_name, memberships.season_name
 FROM payments
 JOIN memberships ON memberships.id = payments.membership_id
@@ -125,23 +131,24 @@ LIMIT CAST(?1 AS INTEGER)
 `
 
 type PaymentListPendingRow struct {
-	ID            int64
-	MembershipID  int64
-	AmountCents   int64
-	Currency      string
-	Method        string
-	Status        string
-	Reference     string
-	ReceivedCents sql.NullInt64
-	Note          string
-	CreatedAt     time.Time
-	DecidedAt     sql.NullTime
-	DecidedByID   sql.NullInt64
-	DecidedBy     string
-	MemberName    string
-	MemberEmail   string
-	TypeName      string
-	SeasonName    string
+	ID                     int64
+	MembershipID           int64
+	AmountCents            int64
+	Currency               string
+	Method                 string
+	Status                 string
+	Reference              string
+	ReceivedCents          sql.NullInt64
+	Note                   string
+	CreatedAt              time.Time
+	DecidedAt              sql.NullTime
+	DecidedByID            sql.NullInt64
+	DecidedBy              string
+	DifferenceAcknowledged bool
+	MemberName             string
+	MemberEmail            string
+	TypeName               string
+	SeasonName             string
 }
 
 // The admin's queue: pending payments with who and what, oldest first.
@@ -168,6 +175,7 @@ func (q *Queries) PaymentListPending(ctx context.Context, limit int64) ([]Paymen
 			&i.DecidedAt,
 			&i.DecidedByID,
 			&i.DecidedBy,
+			&i.DifferenceAcknowledged,
 			&i.MemberName,
 			&i.MemberEmail,
 			&i.TypeName,

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"sportsapp/app/event"
+	"sportsapp/app/money"
+	"sportsapp/app/settings"
+)
+
+// The admin dashboard's charts (issue 16): memberships activated and
+// revenue received per week of the current season, and the registrations
+// of each upcoming event against its capacity. They are SVG written by the
+// templates from the figures here, so they need no script, and each comes
+// with its figures as a table. The data costs no query of its own:
+// AdminDashboard returns the season's activity per quarter hour, added up
+// here per week in the organization's time zone, and the events are the
+// dashboard's upcoming list. TestDashboardChartsMatchTheLists compares
+// every figure with the members list, the payments history and the
+// events' participant lists.
+
+// weekChartW and weekChartH are the weekly charts' SVG coordinate space
+// (scaled to the width of the page).
+const (
+	weekChartW = 600
+	weekChartH = 150
+)
+
+// weekBar is one week of a weekly chart.
+type weekBar struct {
+	Week       string // the week's first day, YYYY-MM-DD
+	Value      int64  // memberships, or cents
+	Text       string // the value as shown
+	X, Y, W, H float64
+}
+
+// seasonChart is one bar chart over the season's weeks.
+type seasonChart struct {
+	ID, Title string
+	Unit      string // what a bar counts, for the text alternative
+	Bars      []weekBar
+	Total     int64
+	TotalText string
+	MaxText   string
+}
+
+// eventCapacity is one upcoming event against its capacity.
+type eventCapacity struct {
+	ID              int64
+	Name, StartsOn  string
+	Taken, Capacity int64
+	Percent         float64 // of the capacity taken, at most 100
+}
+
+// dashboardCharts are the dashboard's charts.
+type dashboardCharts struct {
+	Season      string
+	From, To    string // the first and last week shown
+	Memberships seasonChart
+	Revenue     []seasonChart // one per currency: amounts are never added across currencies
+	Capacity    []eventCapacity
+}
+
+// seasonWeeks returns the first day of the season's first week and how
+// many weeks the charts show: from the season's start to today (or the
+// season's end, if earlier), at least one.
+func seasonWeeks(st settings.Settings, now time.Time) (time.Time, int) {
+	start := st.SeasonStart
+	last := st.Today(now)
+	if st.SeasonEnd.Before(last) {
+		last = st.SeasonEnd
+	}
+	n := 1
+	if last.After(start) {
+		n = int(last.Sub(start).Hours()/24)/7 + 1
+	}
+	return start, n
+}
+
+// weekOf returns the week (0 to n-1) of the season in which instant t
+// falls, counted in calendar days in loc from start (a civil date); what
+// happened before the season started counts in its first week, after the
+// last week shown in the last.
+func weekOf(start time.Time, n int, t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	w := int(day.Sub(start).Hours()/24) / 7
+	if day.Before(start) {
+		w = 0
+	}
+	return min(max(w, 0), n-1)
+}
+
+// dashboardChartsOf turns AdminDashboard's per quarter hour activity and the
+// upcoming events into the charts.
+func dashboardChartsOf(st settings.Settings, now time.Time, membershipSlots, revenueSlots string, upcoming []event.Event) (dashboardCharts, error) {
+	loc := st.Location()
+	start, n := seasonWeeks(st, now)
+	ch := dashboardCharts{Season: st.SeasonName, From: start.Format(settings.DateLayout), To: start.AddDate(0, 0, 7*(n-1)).Format(settings.DateLayout)}
+
+	var members [][2]int64
+	if err := json.Unmarshal([]byte(orEmptyJSON(membershipSlots)), &members); err != nil {
+		return ch, fmt.Errorf("membership slots: %w", err)
+	}
+	counts := make([]int64, n)
+	for _, s := range members {
+		counts[weekOf(start, n, time.Unix(s[0], 0), loc)] += s[1]
+	}
+	ch.Memberships = weeklyOf("chart-memberships", "Memberships activated per week", "memberships", start, counts, func(v int64) string { return fmt.Sprint(v) })
+
+	var revenue [][4]any // slot, currency, payments, cents
+	if err := json.Unmarshal([]byte(orEmptyJSON(revenueSlots)), &revenue); err != nil {
+		return ch, fmt.Errorf("revenue slots: %w", err)
+	}
+	byCurrency := map[string][]int64{}
+	for _, s := range revenue {
+		slot, _ := s[0].(float64)
+		cur, _ := s[1].(string)
+		cents, _ := s[3].(float64)
+		if byCurrency[cur] == nil {
+			byCurrency[cur] = make([]int64, n)
+		}
+		byCurrency[cur][weekOf(start, n, time.Unix(int64(slot), 0), loc)] += int64(cents)
+	}
+	currencies := make([]string, 0, len(byCurrency))
+	for cur := range byCurrency {
+		currencies = append(currencies, cur)
+	}
+	if len(currencies) == 0 {
+		currencies = append(currencies, st.Currency) // an empty chart in the org's currency
+		byCurrency[st.Currency] = make([]int64, n)
+	}
+	sort.Strings(currencies)
+	for _, cur := range currencies {
+		ch.Revenue = append(ch.Revenue, weeklyOf("chart-revenue-"+cur, "Revenue received per week, "+cur, cur, start, byCurrency[cur],
+			func(v int64) string { return money.Format(v) + " " + cur }))
+	}
+
+	for _, e := range upcoming {
+		b := eventCapacity{ID: e.ID, Name: e.Name, StartsOn: e.StartsOn, Taken: e.Taken, Capacity: e.Capacity}
+		if e.Capacity > 0 {
+			b.Percent = min(100, float64(e.Taken)*100/float64(e.Capacity))
+		}
+		ch.Capacity = append(ch.Capacity, b)
+	}
+	return ch, nil
+}
+
+// weeklyOf lays out one bar per week.
+func weeklyOf(id, title, unit string, start time.Time, values []int64, text func(int64) string) seasonChart {
+	c := seasonChart{ID: id, Title: title, Unit: unit}
+	var top int64
+	for _, v := range values {
+		top = max(top, v)
+		c.Total += v
+	}
+	c.TotalText, c.MaxText = text(c.Total), text(top)
+	slot := float64(weekChartW) / float64(len(values))
+	for i, v := range values {
+		b := weekBar{Week: start.AddDate(0, 0, 7*i).Format(settings.DateLayout), Value: v, Text: text(v),
+			X: float64(i)*slot + slot*0.1, W: slot * 0.8}
+		if top > 0 && v > 0 {
+			b.H = max(1, float64(v)/float64(top)*(weekChartH-10))
+		}
+		b.Y = weekChartH - b.H
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}
+
+// orEmptyJSON is s, or an empty array for an empty string.
+func orEmptyJSON(s string) string {
+	if s == "" {
+		return "[]"
+	}
+	return s
+}
