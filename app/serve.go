@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportsapp/app/analytics"
 	"sportsapp/app/auth"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
@@ -114,6 +115,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	var pool *tenant.Pool
 	m := newMetrics(mc, a, rep, &pool)
+	// Analytics roll-ups (docs/analytics.md): writes mark an org dirty; the
+	// collector re-reads only changed orgs, through the pool's readers.
+	collector := &analytics.Collector{Platform: a.db, Registry: a.reg, Interval: cfg.AnalyticsInterval,
+		Log: log, Observe: m.AnalyticsPass}
 	pool = tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
 		OnOpened: m.ColdOpen, Observe: m.OrgQueries,
@@ -139,10 +144,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			if path, err := a.reg.OrgPath(o.ID); err == nil {
 				rep.Wrote(path)
 			}
+			collector.MarkDirty(o)
 		},
 	})
 	log.Info("pool", "max_open_orgs", pool.MaxOpen(), "open_file_limit", fdLimit)
 	defer pool.Close()
+	collector.Pool = pool
+	if cfg.AnalyticsInterval > 0 {
+		actx, stopAnalytics := context.WithCancel(ctx)
+		analyticsDone := make(chan struct{})
+		go func() { defer close(analyticsDone); collector.Run(actx) }()
+		// Stopped before the pool closes (deferred calls run in reverse).
+		defer func() { stopAnalytics(); <-analyticsDone }()
+	}
 	a.onboard.Replicator = rep
 	a.onboard.ReplicaStatus = replicaStatus(rep)
 	// The CSRF signing key stays in the data directory, outside the
