@@ -23,6 +23,7 @@ type eventCard struct {
 	Teams          []team.Place // teams the member captains, to register
 	Member         bool         // holds an active membership
 	Withdrawable   bool         // the member's own registration is pending: they can withdraw it
+	Registered     bool         // the member registered themselves (a captain may still register a team)
 	Detail         bool         // shown on the event's own page (no link to it)
 }
 
@@ -70,7 +71,8 @@ func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]event.Registra
 	}
 	now := s.now()
 	reg, registered := mine[e.ID]
-	card.Withdrawable = registered && reg.Kind == "individual" && reg.Status == "pending" && !e.Cancelled
+	card.Registered = registered && reg.Kind == "individual"
+	card.Withdrawable = card.Registered && reg.Status == "pending" && !e.Cancelled
 	switch {
 	case e.Cancelled:
 		card.Note = "This event was cancelled."
@@ -84,6 +86,9 @@ func (s *Server) card(c *fiber.Ctx, e event.Event, mine map[int64]event.Registra
 		card.Note = "Registration is open until " + e.LastDay(loc) + " (last day) for members with an active membership."
 	case e.Left() == 0:
 		card.Note = "Full."
+	case card.Registered:
+		card.CanRegister = true
+		card.Note = "You are registered. Registration for teams is open until " + e.LastDay(loc) + " (last day)."
 	default:
 		card.CanRegister = true
 		card.Note = "Registration is open until " + e.LastDay(loc) + " (last day)."
