@@ -1,7 +1,7 @@
 # Pinned sqlc: `go run` builds it once (a few minutes) and caches it.
 SQLC := go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 
-.PHONY: help run test test-fleet bench loadtest generate sqlc-diff check static
+.PHONY: help run test test-fleet bench loadtest generate sqlc-diff check static screens
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,3 +36,6 @@ static: ## copy the pinned front-end files from npm into static/
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js static/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css static/pico.min.css
+
+screens: ## screenshots of the main pages with demo data, 1280x900 and 390x844, into docs/screens/ (Chromium)
+	SPORTSAPP_SCREENS=$(CURDIR)/docs/screens go test -count=1 -run '^TestScreens$$' ./app/web/
