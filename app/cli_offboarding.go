@@ -8,9 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
-	"sportsapp/app/apperr"
 	"sportsapp/app/offboard"
+	"sportsapp/app/ops"
 	"sportsapp/app/tenant"
 )
 
@@ -124,11 +125,75 @@ func exportOrg(ctx context.Context, a *application, org tenant.Org, output strin
 // data directory, on the same disk as the databases.
 func exportTempDir(cfg *config) string { return filepath.Join(cfg.DataDir, "tmp") }
 
-// errOffboardUsage is what org delete says about a bad combination.
-var errOffboardUsage = errors.New("usage: sportsapp org delete --slug S [--now [--force]] [--keep-replica]")
-
-var _ = apperr.CodeOf
-
+// cmdOrgDelete schedules a suspended organization's deletion after the
+// grace period, cancels it, or (--now) deletes it at once: through the
+// running server if there is one (it takes the org offline in its pool
+// and stops replicating it), else in this process under the data
+// directory's lock.
 func cmdOrgDelete(ctx context.Context, cfg *config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	return errOffboardUsage
+	slug := fs.String("slug", "", "the organization to delete (it must be suspended)")
+	now := fs.Bool("now", false, "delete at once instead of after the grace period (refused unless the organization was exported, or --force)")
+	force := fs.Bool("force", false, "with --now: delete even though the organization was never exported")
+	keepReplica := fs.Bool("keep-replica", false, "keep the organization's replica (by default it is purged once its retention has passed)")
+	graceDays := fs.Int("grace-days", 30, "the grace period, in days, during which reactivating the organization cancels its deletion")
+	cancel := fs.Bool("cancel", false, "cancel the scheduled deletion (the organization stays suspended)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *slug == "" || *force && !*now || *cancel && *now || *graceDays < 1 {
+		fmt.Fprintln(stderr, errOffboardUsage)
+		return errUsage
+	}
+	a, err := open(ctx, cfg, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if err := a.writes(ctx); err != nil {
+		return err
+	}
+	by := offboard.Actor{Label: "cli"}
+	d := &offboard.Deleter{Registry: a.reg, Replica: cfg.replica(a.log), Log: a.log}
+	switch {
+	case *cancel:
+		if err := d.Cancel(ctx, *slug, by); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "the deletion of %s is cancelled; it stays suspended (sportsapp org activate --slug %s serves it again)\n", *slug, *slug)
+		return nil
+	case !*now:
+		x, err := d.Schedule(ctx, *slug, by, time.Duration(*graceDays)*24*time.Hour, *keepReplica)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s will be deleted after %s (a running server does it within the hour after); reactivating it cancels the deletion\n",
+			x.Slug, x.DeleteAfter.Format("2006-01-02 15:04 UTC"))
+		return nil
+	}
+	if a.repl.client != nil {
+		err := a.repl.client.DeleteOrg(ctx, ops.DeleteOrgRequest{Org: *slug, Actor: by.Label, Force: *force, KeepReplica: *keepReplica})
+		if err != nil {
+			return fmt.Errorf("%s: %w", *slug, err)
+		}
+	} else {
+		unlock, err := ops.Lock(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("%s: %w (try again)", cfg.DataDir, err)
+		}
+		err = d.DeleteNow(ctx, *slug, by, *force, *keepReplica)
+		unlock()
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s is deleted: its files are removed, its address is held for 90 days", *slug)
+	if *keepReplica {
+		fmt.Fprintln(stdout, ", its replica is kept")
+	} else {
+		fmt.Fprintln(stdout, ", its replica is purged once its retention has passed")
+	}
+	return nil
 }
+
+// errOffboardUsage is what org delete says about a bad combination.
+var errOffboardUsage = errors.New("usage: sportsapp org delete --slug S [--grace-days N] [--keep-replica] | --slug S --now [--force] [--keep-replica] | --slug S --cancel")

@@ -13,6 +13,7 @@ import (
 	"sportsapp/app/auth"
 	"sportsapp/app/event"
 	"sportsapp/app/membership"
+	"sportsapp/app/offboard"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/ops"
 	"sportsapp/app/replication"
@@ -202,6 +203,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
 		Restored: a.forgetOrg,
 	}}
+	// Organization deletions (issue 17): due ones now (completing any a
+	// stop left midway), then hourly; `org delete --now` through control.
+	deleter := &offboard.Deleter{Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
+		Deleted: func(o tenant.Org) { a.forgetOrg(o); a.accounts.ForgetOrg(o.ID) }}
+	control.Offboard = deleter
+	go deleter.Run(ctx, offboard.SweepInterval)
 	if err := control.Start(cfg.OpsAddr, cfg.DataDir); err != nil {
 		return fmt.Errorf("ops endpoint: %w", err)
 	}

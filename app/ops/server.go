@@ -12,6 +12,7 @@ import (
 
 	"sportsapp/app/apperr"
 	"sportsapp/app/metrics"
+	"sportsapp/app/offboard"
 	"sportsapp/app/replication"
 	"sportsapp/app/restore"
 	"sportsapp/app/tenant"
@@ -23,7 +24,9 @@ type Server struct {
 	Restore    *restore.Service
 	Replicator *replication.Replicator
 	Pool       *tenant.Pool
-	Log        *slog.Logger
+	// Offboard deletes organizations (org delete --now); nil: refused.
+	Offboard *offboard.Deleter
+	Log      *slog.Logger
 	// Usage, if set, answers GET /usage: the busiest organizations.
 	Usage *metrics.Metrics
 
@@ -81,6 +84,7 @@ func (s *Server) Start(addr, dataDir string) error {
 	mux.HandleFunc("POST /hold", s.auth(s.handleHold))
 	mux.HandleFunc("POST /release", s.auth(s.handleRelease))
 	mux.HandleFunc("POST /ship", s.auth(s.handleShip))
+	mux.HandleFunc("POST /delete-org", s.auth(s.handleDeleteOrg))
 	mux.HandleFunc("GET /usage", s.auth(s.handleUsage))
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

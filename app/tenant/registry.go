@@ -213,6 +213,9 @@ func (r *Registry) Create(ctx context.Context, slug, name string, init ...InitFu
 	} else if !errors.Is(err, ErrOrgNotFound) {
 		return Org{}, err
 	}
+	if err := r.checkTombstone(ctx, slug); err != nil {
+		return Org{}, err
+	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return Org{}, err
@@ -288,6 +291,11 @@ func (r *Registry) SetStatus(ctx context.Context, slug string, status Status) (O
 	org, err := r.BySlug(ctx, slug)
 	if err != nil {
 		return Org{}, err
+	}
+	if status == StatusActive {
+		if err := r.beforeActivate(ctx, org); err != nil {
+			return Org{}, err
+		}
 	}
 	err = r.writer().OrganizationSetStatus(ctx, platformdb.OrganizationSetStatusParams{
 		Status: string(status), UpdatedAt: r.now().UTC(), ID: org.ID,

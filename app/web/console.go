@@ -10,6 +10,7 @@ import (
 	"sportsapp/app/account"
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/offboard"
 	"sportsapp/app/onboarding"
 	"sportsapp/app/tenant"
 )
@@ -117,7 +118,8 @@ type consoleOrgView struct {
 	Audit                   []platformdb.PlatformAudit
 	ResendEmail, ResendName string
 	Message, Link           string
-	Domains                 []consoleDomain // custom domains (domains.go)
+	Domains                 []consoleDomain    // custom domains (domains.go)
+	Deletion                *offboard.Deletion // a scheduled deletion (offboarding.go)
 }
 
 // consoleOrg loads the organization named by the :slug parameter.
@@ -151,6 +153,9 @@ func (s *Server) orgPage(c *fiber.Ctx, o tenant.Org) (consoleOrgView, error) {
 		v.ResendEmail, v.ResendName = invs[0].Email, invs[0].Name
 	}
 	if v.Domains, err = s.consoleDomains(c, o); err != nil {
+		return v, err
+	}
+	if v.Deletion, err = s.orgDeletion(c, o); err != nil {
 		return v, err
 	}
 	v.Audit, err = s.reg.AuditEntries(ctx, o, 20)

@@ -6,10 +6,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sportsapp/app/auth"
 )
@@ -109,4 +111,49 @@ func keys(m map[string][]byte) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestConsoleSchedulesDeletion: only a suspended org; confirmed; the date
+// shown; cancel and reactivation both cancel it.
+func TestConsoleSchedulesDeletion(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	op := w.browser("admin.localhost")
+	op.setCookie(auth.PlatformSessionCookie, w.superSession(w.super))
+	_, d := op.get("/console/orgs/quadball-alberta")
+	if !strings.Contains(d.Find("#offboarding").Text(), "suspend it first") {
+		t.Fatalf("active org: %s", d.Find("#offboarding").Text())
+	}
+	if res := op.post("/console/orgs/quadball-alberta/delete", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("delete an active org: %d", res.StatusCode)
+	}
+	if res := op.post("/console/orgs/no-such-org/delete", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("delete a missing org: %d", res.StatusCode)
+	}
+	op.post("/console/orgs/quadball-alberta/suspend", url.Values{"confirm": {"yes"}})
+	res := op.post("/console/orgs/quadball-alberta/delete", nil)
+	if b := body(t, res); res.StatusCode != http.StatusOK || !strings.Contains(b, "Delete Quadball Alberta?") {
+		t.Fatalf("confirmation: %d", res.StatusCode)
+	}
+	res = op.post("/console/orgs/quadball-alberta/delete", url.Values{"confirm": {"yes"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d", res.StatusCode)
+	}
+	want := time.Now().UTC().Add(30 * 24 * time.Hour).Format("2006-01-02")
+	_, d = op.get("/console/orgs/quadball-alberta")
+	if text := d.Find("#offboarding").Text(); !strings.Contains(text, "Deletion scheduled for "+want) {
+		t.Fatalf("schedule not shown with %s: %s", want, text)
+	}
+	if res := op.post("/console/orgs/quadball-alberta/delete/cancel", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", res.StatusCode)
+	}
+	_, d = op.get("/console/orgs/quadball-alberta")
+	if strings.Contains(d.Find("#offboarding").Text(), "Deletion scheduled") {
+		t.Fatal("cancel did not cancel")
+	}
+	op.post("/console/orgs/quadball-alberta/delete", url.Values{"confirm": {"yes"}})
+	op.post("/console/orgs/quadball-alberta/activate", nil)
+	_, d = op.get("/console/orgs/quadball-alberta")
+	if strings.Contains(d.Find("#offboarding").Text(), "Deletion scheduled") || !strings.Contains(d.Text(), "Cancelled the organization's deletion") {
+		t.Fatalf("reactivation did not cancel: %s", d.Find("#offboarding").Text())
+	}
 }

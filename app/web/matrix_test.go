@@ -151,6 +151,8 @@ var matrix = map[string]row{
 	"POST platform /console/orgs/:slug/suspend":                operators,
 	"POST platform /console/orgs/:slug/activate":               operators,
 	"GET platform /console/orgs/:slug/export":                  operators,
+	"POST platform /console/orgs/:slug/delete":                 operators,
+	"POST platform /console/orgs/:slug/delete/cancel":          operators,
 	"POST platform /console/orgs/:slug/invitations/resend":     operators,
 	"POST platform /console/orgs/:slug/invitations/:id/revoke": operators,
 	"POST platform /console/orgs/:slug/domains/:name/remove":   operators,

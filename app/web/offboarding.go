@@ -105,3 +105,62 @@ func (s *Server) handleMemberErase(c *fiber.Ctx) error {
 	s.flash(c, "The account is deleted; its payments and registrations are kept as "+account.ErasedName+".")
 	return redirect(c, "/admin/members")
 }
+
+// Deleting an organization from the console: schedule (a suspended org,
+// with the grace period's end shown), cancel. The deletion itself is the
+// server's sweeper (app/offboard).
+
+// deleter is the console's view of organization deletions (scheduling
+// and cancelling need no replication).
+func (s *Server) deleter() *offboard.Deleter {
+	return &offboard.Deleter{Registry: s.reg, Pool: s.pool, Log: s.log, Now: s.now}
+}
+
+// orgDeletion returns o's scheduled deletion, or nil.
+func (s *Server) orgDeletion(c *fiber.Ctx, o tenant.Org) (*offboard.Deletion, error) {
+	x, ok, err := s.deleter().Get(c.UserContext(), o)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &x, nil
+}
+
+// handleConsoleDelete schedules a suspended organization's deletion after
+// the grace period, once confirmed.
+func (s *Server) handleConsoleDelete(c *fiber.Ctx) error {
+	o, err := s.consoleOrg(c)
+	if err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		return s.askConfirmation(c, confirmation{
+			Question: "Delete " + o.Name + "?",
+			Detail: "Its database, with every member, payment and registration, is removed on " +
+				s.now().UTC().Add(offboard.DefaultGrace).Format("2006-01-02") + " (in 30 days). Until then, reactivating it cancels the deletion. " +
+				"Download its export first: nothing can be recovered afterwards.",
+			Button: "Schedule the deletion of " + o.Name, Cancel: "/console/orgs/" + o.Slug,
+		})
+	}
+	by := operator(c)
+	x, err := s.deleter().Schedule(c.UserContext(), o.Slug, offboard.Actor{Label: by.Label, IP: by.IP}, 0, c.FormValue("keep_replica") == "on")
+	if err != nil {
+		return err
+	}
+	s.flash(c, o.Name+" will be deleted on "+x.DeleteAfter.Format("2006-01-02 15:04")+" UTC.")
+	return redirect(c, "/console/orgs/"+o.Slug)
+}
+
+// handleConsoleDeleteCancel cancels a scheduled deletion; the
+// organization stays suspended.
+func (s *Server) handleConsoleDeleteCancel(c *fiber.Ctx) error {
+	o, err := s.consoleOrg(c)
+	if err != nil {
+		return err
+	}
+	by := operator(c)
+	if err := s.deleter().Cancel(c.UserContext(), o.Slug, offboard.Actor{Label: by.Label, IP: by.IP}); err != nil {
+		return err
+	}
+	s.flash(c, "The deletion of "+o.Name+" is cancelled. It stays suspended until you reactivate it.")
+	return redirect(c, "/console/orgs/"+o.Slug)
+}

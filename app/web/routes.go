@@ -151,6 +151,8 @@ func (s *Server) routes() []route {
 		{post, "/console/orgs/:slug/suspend", plat, superAdmin, false, s.handleConsoleSuspend},
 		{post, "/console/orgs/:slug/activate", plat, superAdmin, false, s.handleConsoleActivate},
 		{get, "/console/orgs/:slug/export", plat, superAdmin, false, s.handleConsoleExport},
+		{post, "/console/orgs/:slug/delete", plat, superAdmin, false, s.handleConsoleDelete},
+		{post, "/console/orgs/:slug/delete/cancel", plat, superAdmin, false, s.handleConsoleDeleteCancel},
 		{post, "/console/orgs/:slug/invitations/resend", plat, superAdmin, false, s.handleConsoleResend},
 		{post, "/console/orgs/:slug/invitations/:id/revoke", plat, superAdmin, false, s.handleConsoleRevoke},
 		{post, "/console/orgs/:slug/domains/:name/remove", plat, superAdmin, false, s.handleConsoleDomainRemove},
