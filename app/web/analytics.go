@@ -44,9 +44,10 @@ func analyticsQuery(f analytics.Filter, sortBy string, desc bool) string {
 // analyticsFilterView is the date range and period pickers' state.
 type analyticsFilterView struct {
 	From, To, Period, Query, Status, Sort, Dir string
-	Action                                     string // the page's path
-	CSV                                        string // the CSV link with the same filter
-	Search                                     bool   // the org table's search and status (super-admin page)
+	Action                                     string            // the page's path
+	CSV                                        string            // the CSV link with the same filter
+	Search                                     bool              // the org table's search, status and order (super-admin page)
+	Orders                                     []analyticsFigure // the table's orders: Label, Value (the sort key)
 }
 
 func analyticsFilterViewOf(f analytics.Filter, action string) analyticsFilterView {
@@ -56,13 +57,15 @@ func analyticsFilterViewOf(f analytics.Filter, action string) analyticsFilterVie
 	}
 	return analyticsFilterView{From: f.From.Format(analytics.DayLayout), To: f.To.Format(analytics.DayLayout), Period: f.Period,
 		Query: f.Query, Status: f.Status, Sort: f.Sort, Dir: dir, Action: action,
-		CSV: action + ".csv?" + analyticsQuery(f, f.Sort, f.Desc), Search: action == "/analytics"}
+		CSV: action + ".csv?" + analyticsQuery(f, f.Sort, f.Desc), Search: action == "/analytics",
+		Orders: analyticsOrders}
 }
 
 // analyticsChart is a bar chart drawn in SVG by the template, with its figures
 // as a table (the text alternative, also readable without CSS).
 type analyticsChart struct {
 	ID, Title, Summary string
+	Period             string // week or month
 	Bars               []analyticsBar
 }
 
@@ -76,7 +79,7 @@ const chartW, chartH = 300.0, 100.0
 
 // barChart lays out one bar per period; format renders a value.
 func analyticsBarChart(id, title string, t analytics.Series, value func(i int) int64, format func(int64) string) analyticsChart {
-	ch := analyticsChart{ID: id, Title: title}
+	ch := analyticsChart{ID: id, Title: title, Period: t.Period}
 	var peak int64
 	for i := range t.Buckets {
 		peak = max(peak, value(i))
@@ -272,6 +275,16 @@ type analyticsSortColumn struct {
 	Key, Label, Href, Sort string // Sort: aria-sort value
 }
 
+// analyticsOrders are the table's sort orders for the filter form (the
+// column headers, hidden on phones, do the same).
+var analyticsOrders = func() []analyticsFigure {
+	var fs []analyticsFigure
+	for _, k := range analytics.SortColumns {
+		fs = append(fs, analyticsFigure{Label: analyticsColumnLabels[k], Value: k})
+	}
+	return fs
+}()
+
 var analyticsColumnLabels = map[string]string{"name": "Organization", "members": "Members", "active": "Active memberships",
 	"signups": "Sign-ups", "growth": "Growth", "registrations": "Registrations", "activity": "Last activity"}
 
@@ -292,7 +305,7 @@ func (s *Server) handlePlatformAnalytics(c *fiber.Ctx) error {
 		analyticsFigure{"Organizations", countText(int64(len(ov.Orgs)))},
 		analyticsFigure{"Members", analytics.Count(ov.Total.Members)},
 		analyticsFigure{"Active memberships", analytics.Count(ov.Total.ActiveMemberships)},
-		analyticsFigure{"New sign-ups in the range", analytics.Count(ov.Total.Signups) + growthText(ov.Total)},
+		analyticsFigure{"New sign-ups in the range" + growthText(ov.Total), analytics.Count(ov.Total.Signups)},
 		analyticsFigure{"Event registrations in the range", analytics.Count(ov.Total.Registrations)},
 	)
 	for _, cur := range ov.Currencies {
@@ -391,3 +404,22 @@ func (s *Server) handlePlatformAnalyticsOrg(c *fiber.Ctx) error {
 	}
 	return s.render(c, fiber.StatusOK, "analytics/org", v)
 }
+
+// rowsOf splits figures into rows of four cards.
+func rowsOf(fs []analyticsFigure) [][]analyticsFigure {
+	var rows [][]analyticsFigure
+	for len(fs) > 4 {
+		rows = append(rows, fs[:4])
+		fs = fs[4:]
+	}
+	if len(fs) > 0 {
+		rows = append(rows, fs)
+	}
+	return rows
+}
+
+// FigureRows are the page's figures as rows of cards.
+func (v orgAnalyticsView) FigureRows() [][]analyticsFigure { return rowsOf(v.Figures) }
+
+// TotalRows are the platform totals as rows of cards.
+func (v platformAnalyticsView) TotalRows() [][]analyticsFigure { return rowsOf(v.Totals) }
