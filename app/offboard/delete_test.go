@@ -11,6 +11,7 @@ import (
 
 	"sportsapp/app/apperr"
 	"sportsapp/app/db/platformdb"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/replication"
 	"sportsapp/app/sqlite"
 	"sportsapp/app/tenant"
@@ -163,6 +164,9 @@ func TestGracePeriodReactivationAndDeletion(t *testing.T) {
 	// The slug is held for 90 days; the audit has every step.
 	if _, err := f.reg.Create(ctx, o.Slug, "Someone else"); apperr.CodeOf(err) != apperr.Conflict {
 		t.Errorf("slug reused at once: %v", err)
+	}
+	if p := (&onboarding.Service{Registry: f.reg}).SlugProblem(ctx, o.Slug); !strings.Contains(p, "deleted organization") {
+		t.Errorf("the wizard offers a held slug: %q", p)
 	}
 	audit, err := f.reg.AuditEntries(ctx, o, 20)
 	must(t, err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sportsapp/app/account"
 	"sportsapp/app/demo"
@@ -181,6 +182,7 @@ func TestExportWhileWritesContinue(t *testing.T) {
 		}
 	}()
 	for writes.Load() < 50 {
+		time.Sleep(time.Millisecond)
 	}
 	for range 3 {
 		snap, err := Take(context.Background(), f.pool, o, f.dir+"/tmp")

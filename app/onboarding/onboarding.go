@@ -156,6 +156,9 @@ func (s *Service) SlugProblem(ctx context.Context, slug string) string {
 	if _, err := s.Registry.BySlug(ctx, slug); err == nil {
 		return fmt.Sprintf("%q is already taken.", slug)
 	}
+	if err := s.Registry.CheckTombstone(ctx, slug); err != nil {
+		return apperr.MessageOf(err)
+	}
 	return ""
 }
 

@@ -52,8 +52,9 @@ func (r *Registry) beforeActivate(ctx context.Context, org Org) error {
 	return r.Audit(ctx, "reactivation", "org.delete_cancel", org, "the scheduled deletion is cancelled by the reactivation", "")
 }
 
-// checkTombstone refuses a slug a deleted organization still holds.
-func (r *Registry) checkTombstone(ctx context.Context, slug string) error {
+// CheckTombstone refuses a slug a deleted organization still holds (a
+// Conflict error saying so).
+func (r *Registry) CheckTombstone(ctx context.Context, slug string) error {
 	n, err := r.reader().OrgDeletionSlugHeld(ctx, platformdb.OrgDeletionSlugHeldParams{
 		Slug: slug, Since: sql.NullTime{Time: r.now().UTC().Add(-SlugHold), Valid: true},
 	})

@@ -213,7 +213,7 @@ func (r *Registry) Create(ctx context.Context, slug, name string, init ...InitFu
 	} else if !errors.Is(err, ErrOrgNotFound) {
 		return Org{}, err
 	}
-	if err := r.checkTombstone(ctx, slug); err != nil {
+	if err := r.CheckTombstone(ctx, slug); err != nil {
 		return Org{}, err
 	}
 	id, err := uuid.NewV7()
