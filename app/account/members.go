@@ -179,6 +179,9 @@ func (s *Service) changeUser(ctx context.Context, sc *tenant.Scope, by Actor, us
 		if err != nil {
 			return apperr.Errorf(apperr.NotFound, "No such member.")
 		}
+		if u.Email == ErasedEmail(u.ID) {
+			return apperr.Errorf(apperr.Conflict, "This account was deleted at the member's request; it cannot be changed.")
+		}
 		action, err := change(q, &u)
 		if err != nil || action == "" {
 			out = userFrom(u)

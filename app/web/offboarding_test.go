@@ -175,6 +175,10 @@ func TestAdminErasesOnRequest(t *testing.T) {
 	if d.Find(`form[action$="/erase"]`).Length() == 0 {
 		t.Fatal("no delete button on the members list")
 	}
+	_, d = adm.get("/admin/members/" + itoa(u.ID))
+	if d.Find(`form[action="/admin/members/`+itoa(u.ID)+`/erase"]`).Length() != 1 {
+		t.Fatal("no delete button on the member's page")
+	}
 	res := adm.post("/admin/members/"+itoa(u.ID)+"/erase", nil)
 	if b := body(t, res); res.StatusCode != http.StatusOK || !strings.Contains(b, "Delete the account of "+u.Name) {
 		t.Fatalf("confirmation: %d", res.StatusCode)
@@ -188,6 +192,9 @@ func TestAdminErasesOnRequest(t *testing.T) {
 	}
 	if strings.Contains(w.dump(t), u.Email) || w.totals(t) != before {
 		t.Errorf("after erasure: %s", w.dump(t))
+	}
+	if res := adm.post("/admin/members/"+itoa(u.ID)+"/status", url.Values{"status": {"active"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("re-enable an erased account: %d", res.StatusCode)
 	}
 	if res := adm.post("/admin/members/"+itoa(w.admin.ID)+"/erase", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("an admin erasing themselves here: %d", res.StatusCode)
