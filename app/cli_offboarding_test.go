@@ -33,6 +33,11 @@ func TestOrgExportCommand(t *testing.T) {
 		names[f.Name] = true
 	}
 	zr.Close()
+	for name := range names {
+		if strings.Contains(name, "litestream") {
+			t.Errorf("Litestream's bookkeeping exported: %s", name)
+		}
+	}
 	for _, want := range []string{"README.txt", "people.csv", "payments.csv", "registrations.csv", "quadball-canada.sqlite"} {
 		if !names[want] {
 			t.Errorf("%s missing from %v", want, names)

@@ -57,7 +57,7 @@ var tables = []table{
 }
 
 // excluded tables are never exported: credentials (sessions, password
-// reset links) and bookkeeping.
+// reset links) and bookkeeping (also Litestream's _litestream_* tables).
 var excluded = map[string]bool{
 	"sessions": true, "password_resets": true, "goose_db_version": true, "sqlite_sequence": true,
 }
@@ -220,6 +220,14 @@ func scrub(ctx context.Context, path string) error {
 			return fmt.Errorf("%s: %w", st.sql, err)
 		}
 	}
+	// Litestream's bookkeeping is the live file's, not the data's.
+	for _, t := range []string{"_litestream_seq", "_litestream_lock"} {
+		if have[t] {
+			if _, err := db.ExecContext(ctx, "DROP TABLE "+quote(t)); err != nil {
+				return err
+			}
+		}
+	}
 	_, err = db.ExecContext(ctx, "VACUUM")
 	return err
 }
@@ -292,7 +300,7 @@ func plan(ctx context.Context, db *sql.DB) ([]tablePlan, error) {
 		}
 	}
 	for _, n := range names {
-		if !known[n] && !excluded[n] && n != "org_identity" {
+		if !known[n] && !excluded[n] && n != "org_identity" && !strings.HasPrefix(n, "_litestream") {
 			out = append(out, table{Name: n, File: n + ".csv"})
 		}
 	}
