@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,7 +25,7 @@ type adminDashboardView struct {
 	Recent                   []recentRegistration
 	Audit                    []orgdb.AuditLog
 	Checklist                onboarding.Checklist
-	Charts                   dashboardCharts
+	Charts                   template.HTML // admin/_charts, rendered (and kept) by the handler
 }
 
 // recentRegistration is one line of the dashboard's recent registrations.
@@ -52,7 +53,13 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	}
 	now := s.now()
 	today := st.Today(now).Format(settings.DateLayout)
-	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName})
+	version := sc.Version() // before reading: a write meanwhile makes kept charts stale
+	charts, kept := keptCharts(sc.Org.ID, version, st.SeasonName, today, now)
+	withCharts := int64(1)
+	if kept {
+		withCharts = 0
+	}
+	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName, WithCharts: withCharts})
 	if err != nil {
 		return err
 	}
@@ -67,9 +74,17 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {
 		return err
 	}
-	if v.Charts, err = dashboardChartsOf(st, now, f.MembershipSlots, f.RevenueSlots, v.Upcoming); err != nil {
-		return err
+	if !kept {
+		weekly, err := weeklyChartsOf(st, now, f.MembershipSlots, f.RevenueSlots)
+		if err != nil {
+			return err
+		}
+		if charts, err = s.renderCharts(dashboardCharts{weeklyCharts: weekly, Capacity: capacityOf(v.Upcoming)}); err != nil {
+			return err
+		}
+		keepCharts(sc.Org.ID, chartsEntry{version: version, at: now, season: st.SeasonName, today: today, html: charts})
 	}
+	v.Charts = charts
 	feed, err := q.AdminDashboardActivity(ctx, dashboardFeed)
 	if err != nil {
 		return err

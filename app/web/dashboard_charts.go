@@ -3,12 +3,16 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"sort"
+	"strconv"
+	"sync"
 	"time"
 
 	"sportsapp/app/event"
 	"sportsapp/app/money"
 	"sportsapp/app/settings"
+	"sportsapp/app/tenant"
 )
 
 // The admin dashboard's charts (issue 16): memberships activated and
@@ -18,9 +22,11 @@ import (
 // with its figures as a table. The data costs no query of its own:
 // AdminDashboard returns the season's activity per quarter hour, added up
 // here per week in the organization's time zone, and the events are the
-// dashboard's upcoming list. TestDashboardChartsMatchTheLists compares
-// every figure with the members list, the payments history and the
-// events' participant lists.
+// dashboard's upcoming list. The rendered charts are kept (chartsCache)
+// while the organization's database does not change, so most views of the
+// dashboard neither read the season's activity nor render the charts.
+// TestDashboardChartsMatchTheLists compares every figure with the members
+// list, the payments history and the events' participant lists.
 
 // weekChartW and weekChartH are the weekly charts' SVG coordinate space
 // (scaled to the width of the page).
@@ -34,7 +40,7 @@ type weekBar struct {
 	Week       string // the week's first day, YYYY-MM-DD
 	Value      int64  // memberships, or cents
 	Text       string // the value as shown
-	X, Y, W, H float64
+	X, Y, W, H string // the bar in the SVG's coordinates
 }
 
 // seasonChart is one bar chart over the season's weeks.
@@ -42,6 +48,7 @@ type seasonChart struct {
 	ID, Title string
 	Unit      string // what a bar counts, for the text alternative
 	Bars      []weekBar
+	First     string // the first week
 	Total     int64
 	TotalText string
 	MaxText   string
@@ -52,16 +59,16 @@ type eventCapacity struct {
 	ID              int64
 	Name, StartsOn  string
 	Taken, Capacity int64
-	Percent         float64 // of the capacity taken, at most 100
+	Percent         string // of the capacity taken, at most 100, for the SVG
 }
 
-// dashboardCharts are the dashboard's charts.
+// dashboardCharts are the dashboard's charts: the weekly ones (From and
+// To are the first and last week shown; Revenue has one chart per
+// currency, since amounts are never added across currencies) and the
+// upcoming events against their capacity.
 type dashboardCharts struct {
-	Season      string
-	From, To    string // the first and last week shown
-	Memberships seasonChart
-	Revenue     []seasonChart // one per currency: amounts are never added across currencies
-	Capacity    []eventCapacity
+	weeklyCharts
+	Capacity []eventCapacity
 }
 
 // seasonWeeks returns the first day of the season's first week and how
@@ -94,12 +101,20 @@ func weekOf(start time.Time, n int, t time.Time, loc *time.Location) int {
 	return min(max(w, 0), n-1)
 }
 
-// dashboardChartsOf turns AdminDashboard's per quarter hour activity and the
-// upcoming events into the charts.
-func dashboardChartsOf(st settings.Settings, now time.Time, membershipSlots, revenueSlots string, upcoming []event.Event) (dashboardCharts, error) {
+// weeklyCharts are the season's weekly charts.
+type weeklyCharts struct {
+	Season      string
+	From, To    string
+	Memberships seasonChart
+	Revenue     []seasonChart
+}
+
+// weeklyChartsOf turns AdminDashboard's per quarter hour activity into the
+// weekly charts.
+func weeklyChartsOf(st settings.Settings, now time.Time, membershipSlots, revenueSlots string) (weeklyCharts, error) {
 	loc := st.Location()
 	start, n := seasonWeeks(st, now)
-	ch := dashboardCharts{Season: st.SeasonName, From: start.Format(settings.DateLayout), To: start.AddDate(0, 0, 7*(n-1)).Format(settings.DateLayout)}
+	ch := weeklyCharts{Season: st.SeasonName, From: start.Format(settings.DateLayout), To: start.AddDate(0, 0, 7*(n-1)).Format(settings.DateLayout)}
 
 	var members [][2]int64
 	if err := json.Unmarshal([]byte(orEmptyJSON(membershipSlots)), &members); err != nil {
@@ -109,7 +124,7 @@ func dashboardChartsOf(st settings.Settings, now time.Time, membershipSlots, rev
 	for _, s := range members {
 		counts[weekOf(start, n, time.Unix(s[0], 0), loc)] += s[1]
 	}
-	ch.Memberships = weeklyOf("chart-memberships", "Memberships activated per week", "memberships", start, counts, func(v int64) string { return fmt.Sprint(v) })
+	ch.Memberships = weeklyOf("chart-memberships", "Memberships activated per week", "memberships", start, counts, func(v int64) string { return strconv.FormatInt(v, 10) })
 
 	var revenue [][4]any // slot, currency, payments, cents
 	if err := json.Unmarshal([]byte(orEmptyJSON(revenueSlots)), &revenue); err != nil {
@@ -138,15 +153,20 @@ func dashboardChartsOf(st settings.Settings, now time.Time, membershipSlots, rev
 		ch.Revenue = append(ch.Revenue, weeklyOf("chart-revenue-"+cur, "Revenue received per week, "+cur, cur, start, byCurrency[cur],
 			func(v int64) string { return money.Format(v) + " " + cur }))
 	}
-
-	for _, e := range upcoming {
-		b := eventCapacity{ID: e.ID, Name: e.Name, StartsOn: e.StartsOn, Taken: e.Taken, Capacity: e.Capacity}
-		if e.Capacity > 0 {
-			b.Percent = min(100, float64(e.Taken)*100/float64(e.Capacity))
-		}
-		ch.Capacity = append(ch.Capacity, b)
-	}
 	return ch, nil
+}
+
+// capacityOf is the capacity chart of the upcoming events.
+func capacityOf(upcoming []event.Event) []eventCapacity {
+	var out []eventCapacity
+	for _, e := range upcoming {
+		b := eventCapacity{ID: e.ID, Name: e.Name, StartsOn: e.StartsOn, Taken: e.Taken, Capacity: e.Capacity, Percent: "0"}
+		if e.Capacity > 0 {
+			b.Percent = svgNumber(min(100, float64(e.Taken)*100/float64(e.Capacity)))
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // weeklyOf lays out one bar per week.
@@ -160,15 +180,81 @@ func weeklyOf(id, title, unit string, start time.Time, values []int64, text func
 	c.TotalText, c.MaxText = text(c.Total), text(top)
 	slot := float64(weekChartW) / float64(len(values))
 	for i, v := range values {
-		b := weekBar{Week: start.AddDate(0, 0, 7*i).Format(settings.DateLayout), Value: v, Text: text(v),
-			X: float64(i)*slot + slot*0.1, W: slot * 0.8}
+		h := 0.0
 		if top > 0 && v > 0 {
-			b.H = max(1, float64(v)/float64(top)*(weekChartH-10))
+			h = max(1, float64(v)/float64(top)*(weekChartH-10))
 		}
-		b.Y = weekChartH - b.H
-		c.Bars = append(c.Bars, b)
+		c.Bars = append(c.Bars, weekBar{Week: start.AddDate(0, 0, 7*i).Format(settings.DateLayout), Value: v, Text: text(v),
+			X: svgNumber(float64(i)*slot + slot*0.1), W: svgNumber(slot * 0.8), Y: svgNumber(weekChartH - h), H: svgNumber(h)})
+	}
+	if len(c.Bars) > 0 {
+		c.First = c.Bars[0].Week
 	}
 	return c
+}
+
+// svgNumber writes a coordinate with one decimal.
+func svgNumber(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// chartsCacheTTL bounds how long kept charts are shown without a change
+// this process can see (another process writing to the org's file).
+const chartsCacheTTL = time.Minute
+
+// chartsCacheMax bounds the organizations whose charts are kept.
+const chartsCacheMax = 10000
+
+// chartsCache keeps each organization's rendered charts with the version
+// of its database they were computed from (tenant.Version: the same open
+// file, no write since), the season and the day: a confirmed payment, a
+// registration, a settings change or a new day computes them again. Most
+// views of the dashboard then neither read the season's activity nor
+// render the charts.
+var chartsCache = struct {
+	sync.Mutex
+	entries map[string]chartsEntry
+}{entries: map[string]chartsEntry{}}
+
+type chartsEntry struct {
+	version       tenant.Version
+	at            time.Time
+	season, today string
+	html          template.HTML
+}
+
+// keptCharts returns org's kept charts, if they are still right.
+func keptCharts(org string, v tenant.Version, season, today string, now time.Time) (template.HTML, bool) {
+	chartsCache.Lock()
+	defer chartsCache.Unlock()
+	e, ok := chartsCache.entries[org]
+	if !ok || e.version != v || e.season != season || e.today != today || now.Sub(e.at) >= chartsCacheTTL || now.Before(e.at) {
+		return "", false
+	}
+	return e.html, true
+}
+
+// keepCharts keeps org's charts.
+func keepCharts(org string, e chartsEntry) {
+	chartsCache.Lock()
+	defer chartsCache.Unlock()
+	if len(chartsCache.entries) >= chartsCacheMax {
+		for k := range chartsCache.entries { // map order: random enough
+			delete(chartsCache.entries, k)
+			if len(chartsCache.entries) < chartsCacheMax*9/10 {
+				break
+			}
+		}
+	}
+	chartsCache.entries[org] = e
+}
+
+// renderCharts renders the charts section (admin/_charts).
+func (s *Server) renderCharts(ch dashboardCharts) (template.HTML, error) {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := s.execute(buf, "admin/_charts", ch); err != nil {
+		return "", fmt.Errorf("render the dashboard's charts: %w", err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // orEmptyJSON is s, or an empty array for an empty string.
