@@ -123,14 +123,23 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	pool = tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
 		OnOpened: m.ColdOpen, Observe: m.OrgQueries,
-		// Replication follows the pool: an org is replicated while open
-		// and let go, after a final sync, once the pool has closed it.
-		OnOpen: func(ctx context.Context, o tenant.Org) error {
+		// Replication follows the pool's writes: an org is replicated from
+		// its first write after the pool opens it (an org that is only read
+		// costs no replication) and let go, after a final sync, once the
+		// pool has closed it.
+		OnFirstWrite: func(ctx context.Context, o tenant.Org) error {
 			path, err := a.reg.OrgPath(o.ID)
 			if err != nil {
 				return err
 			}
 			return rep.Retain(ctx, onboarding.ReplicaName(o), path)
+		},
+		OnShip: func(ctx context.Context, o tenant.Org) error {
+			path, err := a.reg.OrgPath(o.ID)
+			if err != nil {
+				return err
+			}
+			return rep.Ship(ctx, onboarding.ReplicaName(o), path)
 		},
 		OnClose: func(ctx context.Context, o tenant.Org) error {
 			path, err := a.reg.OrgPath(o.ID)

@@ -17,7 +17,8 @@ import (
 // A CLI command that writes an organization's database while a server runs
 // writes it directly (SQLite coordinates the two processes), but the
 // server's replicator only ships an org it holds. So the command first
-// asks the server to hold the org (open in the pool, hence replicated),
+// asks the server to hold the org (open in the pool and replicated, as
+// before a request's first write),
 // writes, and then releases it: the server syncs the org to the replica
 // before answering, so every write the command made is in the replica when
 // it exits. An org created by a command is shipped the same way.
@@ -66,6 +67,10 @@ func (s *Server) handleHold(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, HoldResponse{Error: err.Error()})
 		return
 	}
+	// The command is about to write: replication starts now, as before a
+	// request's first write.
+	h.BeforeWrite(r.Context())
+	h.Wrote()
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)

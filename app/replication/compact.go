@@ -40,6 +40,9 @@ func (r *Replicator) compactor(levels []*litestream.CompactionLevel) {
 			if now.Before(next[i]) {
 				continue
 			}
+			if i == 0 {
+				r.enforceL0(now)
+			}
 			if r.compactLevel(i, lvl) {
 				next[i] = lvl.NextCompactionAt(now)
 			} else {
@@ -111,6 +114,9 @@ func (r *Replicator) compactLevel(i int, lvl *litestream.CompactionLevel) (ready
 		r.mu.Lock()
 		e.compacting = false
 		if covered && j.src > 0 {
+			if i == 0 && j.src > e.coveredAt(0) {
+				e.l0Due = time.Now().Add(r.store.L0Retention + l0Slack)
+			}
 			e.cover(i, j.src)
 		}
 		r.compactCond.Broadcast()
@@ -160,3 +166,46 @@ func (r *Replicator) waitCompactionLocked(e *entry) {
 // Compactions counts the compactions (and snapshots) run since start, one
 // per database and level.
 func (r *Replicator) Compactions() uint64 { return r.compactions.Load() }
+
+// l0Slack is added to the L0 retention before enforcing it, so the files an
+// L1 compaction covered are past retention when it runs.
+const l0Slack = 15 * time.Second
+
+// enforceL0 removes, from the replicas of the databases whose L1
+// compaction covered new data at least the L0 retention ago, the L0 files
+// that compaction made redundant (the store's own check would list every
+// registered database's L0 files every 15 s). Monitored databases are
+// checked at every call. Runs with the L1 level, never overlapping a
+// release (compacting is set, as for a compaction).
+func (r *Replicator) enforceL0(now time.Time) {
+	r.mu.Lock()
+	var todo []*entry
+	for _, e := range r.byPath {
+		if !e.removing && (e.monitored || (!e.l0Due.IsZero() && now.After(e.l0Due))) {
+			todo = append(todo, e)
+		}
+	}
+	r.mu.Unlock()
+	for _, e := range todo {
+		r.mu.Lock()
+		if e.removing || r.closed {
+			r.mu.Unlock()
+			continue
+		}
+		e.compacting = true
+		r.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := e.db.EnforceL0RetentionByTime(ctx)
+		cancel()
+		if err != nil {
+			r.log.Warn("replication L0 retention", "replica_name", e.name, "err", err)
+		}
+		r.mu.Lock()
+		e.compacting = false
+		if err == nil && !e.l0Due.After(now) {
+			e.l0Due = time.Time{}
+		}
+		r.compactCond.Broadcast()
+		r.mu.Unlock()
+	}
+}

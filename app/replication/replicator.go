@@ -83,6 +83,9 @@ type entry struct {
 	shipped uint64
 	covered []uint64
 	txid    uint64 // the local LTX position after the last sync (syncDB)
+	// l0Due is when the L0 files an L1 compaction covered are old enough
+	// for L0 retention to remove them (zero: nothing owed; enforceL0).
+	l0Due time.Time
 }
 
 // New validates cfg and starts an empty replicator; databases are added
@@ -104,6 +107,9 @@ func New(cfg Config) (*Replicator, error) {
 	// Compaction and snapshots run in this package's compactor, which
 	// never overlaps a release of the same database (compact.go).
 	store.CompactionMonitorEnabled = false
+	// L0 retention too (enforceL0): the store's own check lists the L0
+	// files of every registered database every 15 s.
+	store.L0RetentionCheckInterval = 0
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("start replication: %w", err)
 	}
@@ -205,6 +211,11 @@ func (r *Replicator) registerLocked(name, path string, monitored bool) (*entry, 
 	}
 	rep := litestream.NewReplicaWithClient(db, client)
 	rep.SyncInterval = r.cfg.SyncInterval
+	// A held database's replica has no upload loop of its own (one that
+	// woke every second for every open organization, and logged through a
+	// fresh slog.With each time: most of an idle server's CPU); the syncer
+	// uploads when it ships the database (syncDB with wait).
+	rep.MonitorEnabled = monitored
 	if fc, ok := client.(*file.ReplicaClient); ok {
 		fc.Replica = rep // lets it copy the database's file modes to the replica
 	}

@@ -8,8 +8,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// syncParallel bounds the databases the syncer ships at once.
-const syncParallel = 4
+// syncParallel bounds the databases the syncer ships at once (each ship
+// waits for its upload).
+const syncParallel = 8
 
 // Wrote marks dbPath dirty: the syncer ships it within SyncInterval. The
 // pool calls it (through Scope.W and Scope.Tx) for every write, so it must
@@ -34,8 +35,9 @@ func (r *Replicator) Wrote(dbPath string) {
 }
 
 // syncer ships dirty held databases every SyncInterval: Litestream turns
-// their new WAL frames into an LTX file and wakes their replica's upload.
-// Its cost follows the writes, not the number of open organizations.
+// their new WAL frames into an LTX file, which the syncer then uploads
+// (held replicas have no upload loop of their own). Its cost follows the
+// writes, not the number of open organizations.
 func (r *Replicator) syncer() {
 	defer close(r.done)
 	t := time.NewTicker(r.cfg.SyncInterval)
@@ -63,7 +65,7 @@ func (r *Replicator) syncer() {
 			g.Go(func() error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
-				err := r.syncDB(ctx, e, false)
+				err := r.syncDB(ctx, e, true)
 				r.mu.Lock()
 				defer r.mu.Unlock()
 				if err != nil {

@@ -48,9 +48,10 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.rep.Close(context.Background()) })
-	// Wired like the server: an org is replicated while the pool has it open.
+	// Wired like the server: an org is replicated from its first write
+	// while the pool has it open.
 	f.pool = tenant.NewPool(f.reg, tenant.PoolOptions{Logger: quiet,
-		OnOpen: func(ctx context.Context, o tenant.Org) error {
+		OnFirstWrite: func(ctx context.Context, o tenant.Org) error {
 			path, _ := f.reg.OrgPath(o.ID)
 			return f.rep.Retain(ctx, onboarding.ReplicaName(o), path)
 		},
@@ -83,6 +84,8 @@ func (f *fixture) exec(t *testing.T, o tenant.Org, q string, args ...any) {
 		t.Fatal(err)
 	}
 	defer h.Release()
+	h.BeforeWrite(context.Background()) // as Scope.W does: replicated from the first write
+	h.Wrote()
 	if _, err := h.DB().W.Exec(q, args...); err != nil {
 		t.Fatal(err)
 	}

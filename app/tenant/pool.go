@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sportsapp/app/apperr"
@@ -33,14 +34,27 @@ type PoolOptions struct {
 	// Logger receives open/close events (default slog.Default()).
 	Logger *slog.Logger
 	// OnOpen runs after an org's database is opened, before its first
-	// request uses it (the server starts replicating it). Its error is
-	// logged, never returned to the request.
+	// request uses it. Its error is logged, never returned to the request.
 	OnOpen func(context.Context, Org) error
+	// OnFirstWrite, if set, runs before the first write to an opened
+	// database (Scope.W, Scope.Tx; or right after a migration on open),
+	// once per open, before any write lock is taken: the server starts
+	// replicating the organization then, so an org that is only read costs
+	// no replication at all (no Litestream connection, state or metrics).
+	// An error is logged and the write goes ahead; the next write tries
+	// again, and if none succeeds the pool calls OnShip once it has closed
+	// the database, so no write escapes the replica.
+	OnFirstWrite func(context.Context, Org) error
+	// OnShip runs after the pool has closed a database that was written
+	// while OnFirstWrite kept failing (the server ships it once).
+	OnShip func(context.Context, Org) error
 	// OnClose runs after the pool has closed an org's connections
 	// (eviction, idle, maintenance), off the request path; the org cannot
 	// be opened again until it returns (the server ships the last changes
-	// and stops replicating it). Its error is logged. Close does not call
-	// it: at shutdown the replicator's own Close ships everything.
+	// and stops replicating it). With OnFirstWrite set, it runs only for a
+	// database whose OnFirstWrite succeeded. Its error is logged. Close
+	// does not call it: at shutdown the replicator's own Close ships
+	// everything.
 	OnClose func(context.Context, Org) error
 	// OnOpened, if set, is told how long each successful cold open took
 	// (open, migration if behind, identity check, OnOpen), off the pool
@@ -105,6 +119,13 @@ type entry struct {
 	refs     int
 	lastUsed time.Time
 	elem     *list.Element
+
+	// OnFirstWrite's state: written is set once it succeeded (the fast
+	// path of every later write); fw serializes the attempts; unshipped
+	// records a write made while it was failing.
+	written   atomic.Bool
+	fw        sync.Mutex
+	unshipped bool
 }
 
 // NewPool returns a pool opening the organization files that reg knows.
@@ -233,7 +254,11 @@ func (p *Pool) signalLocked() {
 func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	// The open is shared: one waiter giving up must not fail the others.
 	start := time.Now()
-	db, err := p.openFile(context.WithoutCancel(ctx), e.org)
+	db, migrated, err := p.openFile(context.WithoutCancel(ctx), e.org)
+	if err == nil && migrated {
+		// The migration wrote: replicate what it wrote like any write.
+		p.firstWrite(context.WithoutCancel(ctx), e)
+	}
 	if err == nil && p.opt.Observe != nil {
 		// Before close(e.ready) publishes db: no query has used the caches.
 		obs := p.opt.Observe(e.org)
@@ -274,18 +299,18 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 // file whose schema is behind is migrated here, once (the pool opens an
 // org once however many requests arrive together), so `serve` need not
 // migrate every organization before it listens.
-func (p *Pool) openFile(ctx context.Context, org Org) (*sqlite.DB, error) {
+func (p *Pool) openFile(ctx context.Context, org Org) (db *sqlite.DB, migrated bool, err error) {
 	path, err := p.reg.OrgPath(org.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Readers: p.opt.Readers})
+	db, err = sqlite.Open(ctx, path, sqlite.Options{Readers: p.opt.Readers})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	fail := func(err error) (*sqlite.DB, error) {
+	fail := func(err error) (*sqlite.DB, bool, error) {
 		db.Close()
-		return nil, fmt.Errorf("org %s: %w", org.Slug, err)
+		return nil, false, fmt.Errorf("org %s: %w", org.Slug, err)
 	}
 	// The writer is already connected (sqlite.Open pings it): checking on
 	// it opens no second connection; readers connect when first needed.
@@ -304,6 +329,7 @@ func (p *Pool) openFile(ctx context.Context, org Org) (*sqlite.DB, error) {
 		p.mu.Lock()
 		p.stats.Migrated++
 		p.mu.Unlock()
+		migrated = true
 		if from != to {
 			p.log.Info("org database migrated on open", "org", org.Slug, "from", from, "to", to)
 		}
@@ -315,7 +341,25 @@ func (p *Pool) openFile(ctx context.Context, org Org) (*sqlite.DB, error) {
 	if ident.OrgID != org.ID {
 		return fail(fmt.Errorf("file %s belongs to org %s", path, ident.OrgID))
 	}
-	return db, nil
+	return db, migrated, nil
+}
+
+// firstWrite runs OnFirstWrite for e unless it already succeeded.
+func (p *Pool) firstWrite(ctx context.Context, e *entry) {
+	if p.opt.OnFirstWrite == nil || e.written.Load() {
+		return
+	}
+	e.fw.Lock()
+	defer e.fw.Unlock()
+	if e.written.Load() {
+		return
+	}
+	if err := p.opt.OnFirstWrite(ctx, e.org); err != nil {
+		e.unshipped = true
+		p.log.Error("before the first write to an org database (its writes are shipped when it closes)", "org", e.org.Slug, "err", err)
+		return
+	}
+	e.written.Store(true)
 }
 
 // evictLocked removes least recently used, unused entries until the pool is
@@ -367,9 +411,18 @@ func (p *Pool) closeEntry(e *entry, why string) {
 	if err := e.db.Close(); err != nil {
 		p.log.Error("close org database", "org", e.org.Slug, "err", err)
 	}
-	if p.opt.OnClose != nil {
+	e.fw.Lock()
+	held := p.opt.OnFirstWrite == nil || e.written.Load()
+	unshipped := e.unshipped && !held
+	e.fw.Unlock()
+	if p.opt.OnClose != nil && held {
 		if err := p.opt.OnClose(context.Background(), e.org); err != nil {
 			p.log.Warn("after closing org database", "org", e.org.Slug, "err", err)
+		}
+	}
+	if p.opt.OnShip != nil && unshipped {
+		if err := p.opt.OnShip(context.Background(), e.org); err != nil {
+			p.log.Error("ship an org database written unreplicated", "org", e.org.Slug, "err", err)
 		}
 	}
 	p.log.Debug("org database closed", "org", e.org.Slug, "why", why)
@@ -545,6 +598,11 @@ func (h *Handle) Org() Org { return h.e.org }
 
 // DB returns the org's database.
 func (h *Handle) DB() *sqlite.DB { return h.e.db }
+
+// BeforeWrite runs the pool's OnFirstWrite hook if this open of the
+// database has not been written yet (Scope.W and Scope.Tx call it before
+// writing). It is one atomic load once the hook has succeeded.
+func (h *Handle) BeforeWrite(ctx context.Context) { h.pool.firstWrite(ctx, h.e) }
 
 // Wrote tells the pool's OnWrite hook that the org's database is being or
 // has been written.

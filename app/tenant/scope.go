@@ -27,12 +27,14 @@ func (s *Scope) Q() *orgdb.Queries { return orgdb.New(s.h.DB().Reader()) }
 // W returns queries on the org's single writer connection, for a lone write.
 // Several writes that belong together go through Tx.
 func (s *Scope) W() *orgdb.Queries {
+	s.h.BeforeWrite(context.Background())
 	s.h.Wrote()
 	return orgdb.New(s.h.DB().Writer())
 }
 
 // Tx runs fn in one immediate transaction on the org's writer.
 func (s *Scope) Tx(ctx context.Context, fn func(q *orgdb.Queries) error) error {
+	s.h.BeforeWrite(ctx)
 	err := s.h.DB().Writer().Tx(ctx, func(tx sqlite.DBTX) error { return fn(orgdb.New(tx)) })
 	if err == nil {
 		s.h.Wrote()
