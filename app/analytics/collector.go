@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -28,6 +30,10 @@ type Collector struct {
 	Registry *tenant.Registry // the organizations and their files
 	Pool     *tenant.Pool     // every org is read through the pool's readers
 	Parallel int              // orgs collected at once (default 2)
+	// Pace makes CollectChanged rest after each org as long as reading and
+	// saving it took, so a background pass uses at most half of a core per
+	// org in parallel and requests keep their latency (the server sets it).
+	Pace     bool
 	Interval time.Duration    // how often Run looks for changes (default 1 minute)
 	Now      func() time.Time // the clock (default time.Now)
 	Log      *slog.Logger     // default slog.Default()
@@ -137,11 +143,18 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 	g.SetLimit(c.parallel())
 	for _, o := range todo {
 		g.Go(func() error {
+			took := time.Now()
 			if err := c.Collect(gctx, o); err != nil {
 				c.MarkDirty(o) // try again next pass
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("%s: %w", o.Slug, err))
 				mu.Unlock()
+			}
+			if c.Pace {
+				select {
+				case <-time.After(time.Since(took)):
+				case <-gctx.Done():
+				}
 			}
 			return nil
 		})
@@ -209,20 +222,43 @@ func (c *Collector) Collect(ctx context.Context, o tenant.Org) error {
 	return Save(ctx, c.Platform, o.ID, f, stamp, c.now())
 }
 
-// Save replaces org's roll-ups with f in one platform transaction.
+// Save replaces org's roll-ups with f in one platform transaction, and
+// moves the platform totals by the difference.
 func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, stamp string, now time.Time) error {
+	daily := slices.Clone(f.Daily)
+	sort.Slice(daily, func(i, j int) bool {
+		a, b := daily[i], daily[j]
+		if a.Metric != b.Metric {
+			return a.Metric < b.Metric
+		}
+		if a.Dim != b.Dim {
+			return a.Dim < b.Dim
+		}
+		return a.Day < b.Day
+	})
 	return platform.Writer().Tx(ctx, func(tx sqlite.DBTX) error {
 		q := platformdb.New(tx)
+		if err := q.AnalyticsPlatformSubtractOrg(ctx, orgID); err != nil {
+			return err
+		}
 		if err := q.AnalyticsDailyDeleteOrg(ctx, orgID); err != nil {
 			return err
 		}
 		if err := q.AnalyticsCurrentDeleteOrg(ctx, orgID); err != nil {
 			return err
 		}
-		for _, r := range f.Daily {
-			if err := q.AnalyticsDailyInsert(ctx, platformdb.AnalyticsDailyInsertParams{OrgID: orgID, Day: r.Day, Metric: r.Metric, Dim: r.Dim, Value: r.Value}); err != nil {
+		var cum int64
+		for i, r := range daily {
+			if i == 0 || r.Metric != daily[i-1].Metric || r.Dim != daily[i-1].Dim {
+				cum = 0
+			}
+			cum += r.Value
+			if err := q.AnalyticsDailyInsert(ctx, platformdb.AnalyticsDailyInsertParams{OrgID: orgID, Metric: r.Metric, Dim: r.Dim, Day: r.Day, Value: r.Value, Cum: cum}); err != nil {
 				return err
 			}
+		}
+		if err := q.AnalyticsPlatformAddOrg(ctx, orgID); err != nil {
+			return err
 		}
 		for _, r := range f.Current {
 			if err := q.AnalyticsCurrentInsert(ctx, platformdb.AnalyticsCurrentInsertParams{OrgID: orgID, Metric: r.Metric, Dim: r.Dim, Value: r.Value}); err != nil {

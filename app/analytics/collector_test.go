@@ -27,7 +27,7 @@ type fixture struct {
 
 // newFixture makes a platform with two demo organizations, one in CAD and
 // one in EUR, and a collector marking orgs dirty on the pool's writes.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -65,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) scope(t *testing.T, o tenant.Org, fn func(*tenant.Scope, *sql.DB)) {
+func (f *fixture) scope(t testing.TB, o tenant.Org, fn func(*tenant.Scope, *sql.DB)) {
 	t.Helper()
 	h, err := f.pool.Acquire(f.ctx, o)
 	if err != nil {
@@ -201,6 +201,28 @@ func TestCollectorRereadsOnlyWrittenOrgs(t *testing.T) {
 	}
 	if got := f.col.Reads(quiet.ID); got != 1 {
 		t.Errorf("org with no writes read %d times, want 1", got)
+	}
+	// The platform totals moved by the difference: they equal the sum of
+	// the orgs' figures in every period.
+	ov, err := r.Overview(f.ctx, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reps []OrgReport
+	for _, o := range f.orgs {
+		rep, _ := r.Org(f.ctx, o, filter)
+		reps = append(reps, rep)
+	}
+	for i, b := range ov.Trend.Buckets {
+		for _, m := range []struct{ metric, dim string }{{Members, ""}, {ActiveMemberships, ""}, {Registrations, ""}, {Revenue, "CAD"}, {Revenue, "EUR"}, {PendingPayments, "CAD"}} {
+			var sum int64
+			for _, rep := range reps {
+				sum += rep.Trend.Get(i, m.metric, m.dim)
+			}
+			if got := ov.Trend.Get(i, m.metric, m.dim); got != sum {
+				t.Errorf("%s %s/%s: platform %d, sum of orgs %d", b.Label, m.metric, m.dim, got, sum)
+			}
+		}
 	}
 	after, _ := r.Org(f.ctx, written, filter)
 	if after.Cur(Members, "")-before.Cur(Members, "") != 1 || after.Cur(ActiveMemberships, "")-before.Cur(ActiveMemberships, "") != 1 {

@@ -47,6 +47,9 @@ const (
 // stocks are the metrics whose rows are changes.
 var stocks = map[string]bool{Members: true, ActiveMemberships: true, PendingPayments: true, PendingAmount: true, Teams: true}
 
+// stockNames are the stocks, for queries.
+var stockNames = []string{Members, ActiveMemberships, PendingPayments, PendingAmount, Teams}
+
 // IsStock reports whether metric's rows are daily changes of a stock.
 func IsStock(metric string) bool { return stocks[metric] }
 

@@ -321,7 +321,8 @@ func (r *Reader) Overview(ctx context.Context, f Filter) (Overview, error) {
 	}
 	sort.Strings(ov.Currencies)
 	sortOrgs(ov.Orgs, f.Sort, f.Desc)
-	daily, err := r.q().AnalyticsSeriesPlatform(ctx, f.To.Format(DayLayout))
+	daily, err := r.q().AnalyticsSeriesPlatform(ctx, platformdb.AnalyticsSeriesPlatformParams{
+		ToDay: f.To.Format(DayLayout), FromDay: f.From.Format(DayLayout), Stocks: stockNames})
 	if err != nil {
 		return Overview{}, err
 	}
@@ -350,7 +351,7 @@ func (r *Reader) table(ctx context.Context, orgs []tenant.Org, f Filter) ([]OrgR
 		byID[o.ID] = &rows[i]
 	}
 	q := r.q()
-	current, err := q.AnalyticsCurrentAll(ctx)
+	current, err := q.AnalyticsCurrentMetrics(ctx, []string{Members, ActiveMemberships})
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +369,8 @@ func (r *Reader) table(ctx context.Context, orgs []tenant.Org, f Filter) ([]OrgR
 		}
 	}
 	period, err := q.AnalyticsPeriodByOrg(ctx, platformdb.AnalyticsPeriodByOrgParams{
-		FromDay: f.From.Format(DayLayout), PrevFrom: f.prevFrom().Format(DayLayout), ToDay: f.To.Format(DayLayout)})
+		FromDay: f.From.Format(DayLayout), PrevFrom: f.prevFrom().Format(DayLayout), ToDay: f.To.Format(DayLayout),
+		Metrics: []string{Signups, Registrations, Revenue}})
 	if err != nil {
 		return nil, err
 	}
@@ -377,14 +379,15 @@ func (r *Reader) table(ctx context.Context, orgs []tenant.Org, f Filter) ([]OrgR
 		if o == nil {
 			continue
 		}
+		cur, prev := p.AtTo-p.BeforeFrom, p.BeforeFrom-p.BeforePrev
 		switch p.Metric {
 		case Signups:
-			o.Signups, o.SignupsPrev = p.Cur, p.Prev
+			o.Signups, o.SignupsPrev = cur, prev
 		case Registrations:
-			o.Registrations = p.Cur
+			o.Registrations = cur
 		case Revenue:
-			if p.Cur != 0 {
-				o.Revenue[p.Dim] = p.Cur
+			if cur != 0 {
+				o.Revenue[p.Dim] = cur
 			}
 		}
 	}
@@ -679,7 +682,7 @@ func (r *Reader) benchOrgs(ctx context.Context) (map[string]*benchOrg, error) {
 	if r.bench.orgs != nil && time.Since(r.bench.at) < time.Minute {
 		return r.bench.orgs, nil
 	}
-	rows, err := r.q().AnalyticsCurrentAll(ctx)
+	rows, err := r.q().AnalyticsCurrentMetrics(ctx, []string{Members, ActiveMemberships, Renewals, RenewalBase})
 	if err != nil {
 		return nil, err
 	}
@@ -713,4 +716,3 @@ func median(xs []float64) float64 {
 	}
 	return (xs[n/2-1] + xs[n/2]) / 2
 }
-

@@ -60,10 +60,10 @@ GROUP BY season_name ORDER BY 2 DESC LIMIT 4;
 
 -- name: AnalyticsRenewals :one
 -- Members with an active membership in season prev who also hold one in
--- season cur.
+-- season cur (the IN list is built once, not looked up per member).
 SELECT count(DISTINCT p.user_id) FROM memberships p
 WHERE p.season_name = sqlc.arg(prev) AND p.status = 'active'
-  AND EXISTS (SELECT 1 FROM memberships c WHERE c.user_id = p.user_id AND c.season_name = sqlc.arg(cur) AND c.status = 'active');
+  AND p.user_id IN (SELECT c.user_id FROM memberships c WHERE c.season_name = sqlc.arg(cur) AND c.status = 'active');
 
 -- name: AnalyticsAgeBands :many
 -- Members with a profile by age band on the day given (YYYY-MM-DD). The

@@ -1,11 +1,24 @@
 -- Analytics roll-ups (docs/analytics.md): written by the collector
 -- (app/analytics), read by the analytics pages. Aggregates only.
 
+-- name: AnalyticsPlatformSubtractOrg :exec
+-- Takes an org's daily rows out of the platform totals (before they are
+-- replaced).
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, -value FROM analytics_daily WHERE org_id = ?
+ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value;
+
+-- name: AnalyticsPlatformAddOrg :exec
+-- Adds an org's daily rows to the platform totals (after they were written).
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, value FROM analytics_daily WHERE org_id = ?
+ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value;
+
 -- name: AnalyticsDailyDeleteOrg :exec
 DELETE FROM analytics_daily WHERE org_id = ?;
 
 -- name: AnalyticsDailyInsert :exec
-INSERT INTO analytics_daily (org_id, day, metric, dim, value) VALUES (?, ?, ?, ?, ?);
+INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: AnalyticsCurrentDeleteOrg :exec
 DELETE FROM analytics_current WHERE org_id = ?;
@@ -28,33 +41,33 @@ SELECT * FROM analytics_orgs;
 -- name: AnalyticsOrgState :one
 SELECT * FROM analytics_orgs WHERE org_id = ?;
 
--- name: AnalyticsCurrentAll :many
--- Every org's current figures (the super-admin table), with the org.
-SELECT c.org_id, c.metric, c.dim, c.value FROM analytics_current c ORDER BY c.org_id;
+-- name: AnalyticsCurrentMetrics :many
+-- Every org's current value of the figures named (the super-admin table,
+-- benchmarks), by metric.
+SELECT org_id, metric, dim, value FROM analytics_current WHERE metric IN (sqlc.slice(metrics));
 
 -- name: AnalyticsCurrentOrg :many
 SELECT metric, dim, value FROM analytics_current WHERE org_id = ? ORDER BY metric, dim;
 
--- name: AnalyticsCurrentMetric :many
--- One figure of every org (benchmarks: e.g. every org's members).
-SELECT org_id, dim, value FROM analytics_current WHERE metric = ?;
-
 -- name: AnalyticsPeriodByOrg :many
--- Per org, metric and breakdown: the sum over [from, to] (cur) and over the
--- period before it, [prev_from, from) (prev).
-SELECT org_id, metric, dim,
-    CAST(sum(CASE WHEN day >= sqlc.arg(from_day) THEN value ELSE 0 END) AS INTEGER) AS cur,
-    CAST(sum(CASE WHEN day < sqlc.arg(from_day) THEN value ELSE 0 END) AS INTEGER) AS prev
-FROM analytics_daily
-WHERE day >= sqlc.arg(prev_from) AND day <= sqlc.arg(to_day)
-GROUP BY org_id, metric, dim;
+-- Per org and breakdown of the metrics named: the running total at the
+-- end of the range (at_to), before its start (before_from) and before the
+-- period of the same length ahead of it (before_prev): three seeks each.
+SELECT k.org_id, k.metric, k.dim,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day <= sqlc.arg(to_day) ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS at_to,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day < sqlc.arg(from_day) ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS before_from,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day < sqlc.arg(prev_from) ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS before_prev
+FROM analytics_current k WHERE k.metric IN (sqlc.slice(metrics));
 
 -- name: AnalyticsSeriesPlatform :many
--- Every org's daily figures summed per day, up to to_day (the stocks need
--- their history from the start).
-SELECT day, metric, dim, CAST(sum(value) AS INTEGER) AS value
-FROM analytics_daily WHERE day <= sqlc.arg(to_day)
-GROUP BY day, metric, dim ORDER BY day;
+-- The platform's daily totals up to to_day: every stock's changes from the
+-- start (its value needs them), the flows from from_day.
+SELECT day, metric, dim, value FROM analytics_platform_daily
+WHERE day <= sqlc.arg(to_day) AND value != 0 AND (day >= sqlc.arg(from_day) OR metric IN (sqlc.slice(stocks)))
+ORDER BY day;
 
 -- name: AnalyticsSeriesOrg :many
 -- One org's daily figures up to to_day.

@@ -4,22 +4,36 @@
 -- collector (app/analytics) computes every figure inside the organization's
 -- own file and writes counts and sums.
 --
--- analytics_daily: one row per (org, day, metric, dim) with a non-zero
+-- analytics_daily: one row per (org, metric, dim, day) with a non-zero
 -- value. A metric is either a flow (sign-ups, confirmed revenue: summed
 -- over a period) or the daily change of a stock (members, active
 -- memberships, pending payments: the stock on a day is the sum of its
 -- changes up to that day). dim is the breakdown (a currency, a membership
--- type name) or ''. An org's rows are replaced as a whole by each
--- collection of that org.
+-- type name) or ''. cum is the running total up to and including the day,
+-- so any period's sum (or a stock's value on a day) is one or two seeks
+-- on the key, whatever the number of days. An org's rows are replaced as
+-- a whole by each collection of that org.
 CREATE TABLE analytics_daily (
     org_id TEXT NOT NULL REFERENCES organizations (id),
-    day    TEXT NOT NULL CHECK (length(day) = 10),
     metric TEXT NOT NULL,
     dim    TEXT NOT NULL DEFAULT '',
+    day    TEXT NOT NULL CHECK (length(day) = 10),
     value  INTEGER NOT NULL,
-    PRIMARY KEY (org_id, day, metric, dim)
+    cum    INTEGER NOT NULL,
+    PRIMARY KEY (org_id, metric, dim, day)
 ) WITHOUT ROWID;
-CREATE INDEX analytics_daily_day ON analytics_daily (day, metric);
+
+-- analytics_platform_daily: the sum of every org's daily rows, kept up to
+-- date by each org's collection (its old rows subtracted, its new ones
+-- added), so the platform trend reads days x metrics rows, not orgs x days.
+CREATE TABLE analytics_platform_daily (
+    metric TEXT NOT NULL,
+    dim    TEXT NOT NULL DEFAULT '',
+    day    TEXT NOT NULL CHECK (length(day) = 10),
+    value  INTEGER NOT NULL,
+    PRIMARY KEY (metric, dim, day)
+) WITHOUT ROWID;
+CREATE INDEX analytics_platform_daily_day ON analytics_platform_daily (day);
 
 -- analytics_current: each org's figures as of its last collection (the
 -- stocks summed up, plus what only exists as a snapshot: renewals, age
@@ -29,8 +43,9 @@ CREATE TABLE analytics_current (
     metric TEXT NOT NULL,
     dim    TEXT NOT NULL DEFAULT '',
     value  INTEGER NOT NULL,
-    PRIMARY KEY (org_id, metric, dim)
+    PRIMARY KEY (metric, org_id, dim)
 ) WITHOUT ROWID;
+CREATE INDEX analytics_current_org ON analytics_current (org_id);
 
 -- analytics_orgs: when each org was last collected, the state of its file
 -- then (size and modification time of the database and its WAL, so a
@@ -46,6 +61,8 @@ CREATE TABLE analytics_orgs (
 
 -- +goose Down
 DROP TABLE analytics_orgs;
+DROP INDEX analytics_current_org;
 DROP TABLE analytics_current;
-DROP INDEX analytics_daily_day;
+DROP INDEX analytics_platform_daily_day;
+DROP TABLE analytics_platform_daily;
 DROP TABLE analytics_daily;

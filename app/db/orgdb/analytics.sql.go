@@ -288,7 +288,7 @@ func (q *Queries) AnalyticsRegistrations(ctx context.Context) ([]AnalyticsRegist
 const analyticsRenewals = `-- name: AnalyticsRenewals :one
 SELECT count(DISTINCT p.user_id) FROM memberships p
 WHERE p.season_name = ?1 AND p.status = 'active'
-  AND EXISTS (SELECT 1 FROM memberships c WHERE c.user_id = p.user_id AND c.season_name = ?2 AND c.status = 'active')
+  AND p.user_id IN (SELECT c.user_id FROM memberships c WHERE c.season_name = ?2 AND c.status = 'active')
 `
 
 type AnalyticsRenewalsParams struct {
@@ -297,7 +297,7 @@ type AnalyticsRenewalsParams struct {
 }
 
 // Members with an active membership in season prev who also hold one in
-// season cur.
+// season cur (the IN list is built once, not looked up per member).
 func (q *Queries) AnalyticsRenewals(ctx context.Context, arg AnalyticsRenewalsParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, analyticsRenewals, arg.Prev, arg.Cur)
 	var count int64

@@ -7,41 +7,9 @@ package platformdb
 
 import (
 	"context"
+	"strings"
 	"time"
 )
-
-const analyticsCurrentAll = `-- name: AnalyticsCurrentAll :many
-SELECT c.org_id, c.metric, c.dim, c.value FROM analytics_current c ORDER BY c.org_id
-`
-
-// Every org's current figures (the super-admin table), with the org.
-func (q *Queries) AnalyticsCurrentAll(ctx context.Context) ([]AnalyticsCurrent, error) {
-	rows, err := q.db.QueryContext(ctx, analyticsCurrentAll)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []AnalyticsCurrent{}
-	for rows.Next() {
-		var i AnalyticsCurrent
-		if err := rows.Scan(
-			&i.OrgID,
-			&i.Metric,
-			&i.Dim,
-			&i.Value,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
 
 const analyticsCurrentDeleteOrg = `-- name: AnalyticsCurrentDeleteOrg :exec
 DELETE FROM analytics_current WHERE org_id = ?
@@ -73,27 +41,37 @@ func (q *Queries) AnalyticsCurrentInsert(ctx context.Context, arg AnalyticsCurre
 	return err
 }
 
-const analyticsCurrentMetric = `-- name: AnalyticsCurrentMetric :many
-SELECT org_id, dim, value FROM analytics_current WHERE metric = ?
+const analyticsCurrentMetrics = `-- name: AnalyticsCurrentMetrics :many
+SELECT org_id, metric, dim, value FROM analytics_current WHERE metric IN (/*SLICE:metrics*/?)
 `
 
-type AnalyticsCurrentMetricRow struct {
-	OrgID string
-	Dim   string
-	Value int64
-}
-
-// One figure of every org (benchmarks: e.g. every org's members).
-func (q *Queries) AnalyticsCurrentMetric(ctx context.Context, metric string) ([]AnalyticsCurrentMetricRow, error) {
-	rows, err := q.db.QueryContext(ctx, analyticsCurrentMetric, metric)
+// Every org's current value of the figures named (the super-admin table,
+// benchmarks), by metric.
+func (q *Queries) AnalyticsCurrentMetrics(ctx context.Context, metrics []string) ([]AnalyticsCurrent, error) {
+	query := analyticsCurrentMetrics
+	var queryParams []interface{}
+	if len(metrics) > 0 {
+		for _, v := range metrics {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:metrics*/?", strings.Repeat(",?", len(metrics))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:metrics*/?", "NULL", 1)
+	}
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []AnalyticsCurrentMetricRow{}
+	items := []AnalyticsCurrent{}
 	for rows.Next() {
-		var i AnalyticsCurrentMetricRow
-		if err := rows.Scan(&i.OrgID, &i.Dim, &i.Value); err != nil {
+		var i AnalyticsCurrent
+		if err := rows.Scan(
+			&i.OrgID,
+			&i.Metric,
+			&i.Dim,
+			&i.Value,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -141,36 +119,35 @@ func (q *Queries) AnalyticsCurrentOrg(ctx context.Context, orgID string) ([]Anal
 }
 
 const analyticsDailyDeleteOrg = `-- name: AnalyticsDailyDeleteOrg :exec
-
 DELETE FROM analytics_daily WHERE org_id = ?
 `
 
-// Analytics roll-ups (docs/analytics.md): written by the collector
-// (app/analytics), read by the analytics pages. Aggregates only.
 func (q *Queries) AnalyticsDailyDeleteOrg(ctx context.Context, orgID string) error {
 	_, err := q.db.ExecContext(ctx, analyticsDailyDeleteOrg, orgID)
 	return err
 }
 
 const analyticsDailyInsert = `-- name: AnalyticsDailyInsert :exec
-INSERT INTO analytics_daily (org_id, day, metric, dim, value) VALUES (?, ?, ?, ?, ?)
+INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?)
 `
 
 type AnalyticsDailyInsertParams struct {
 	OrgID  string
-	Day    string
 	Metric string
 	Dim    string
+	Day    string
 	Value  int64
+	Cum    int64
 }
 
 func (q *Queries) AnalyticsDailyInsert(ctx context.Context, arg AnalyticsDailyInsertParams) error {
 	_, err := q.db.ExecContext(ctx, analyticsDailyInsert,
 		arg.OrgID,
-		arg.Day,
 		arg.Metric,
 		arg.Dim,
+		arg.Day,
 		arg.Value,
+		arg.Cum,
 	)
 	return err
 }
@@ -253,32 +230,50 @@ func (q *Queries) AnalyticsOrgStates(ctx context.Context) ([]AnalyticsOrg, error
 }
 
 const analyticsPeriodByOrg = `-- name: AnalyticsPeriodByOrg :many
-SELECT org_id, metric, dim,
-    CAST(sum(CASE WHEN day >= ?1 THEN value ELSE 0 END) AS INTEGER) AS cur,
-    CAST(sum(CASE WHEN day < ?1 THEN value ELSE 0 END) AS INTEGER) AS prev
-FROM analytics_daily
-WHERE day >= ?2 AND day <= ?3
-GROUP BY org_id, metric, dim
+SELECT k.org_id, k.metric, k.dim,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day <= ?1 ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS at_to,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day < ?2 ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS before_from,
+    CAST(coalesce((SELECT d.cum FROM analytics_daily d WHERE d.org_id = k.org_id AND d.metric = k.metric AND d.dim = k.dim
+        AND d.day < ?3 ORDER BY d.day DESC LIMIT 1), 0) AS INTEGER) AS before_prev
+FROM analytics_current k WHERE k.metric IN (/*SLICE:metrics*/?)
 `
 
 type AnalyticsPeriodByOrgParams struct {
+	ToDay    string
 	FromDay  string
 	PrevFrom string
-	ToDay    string
+	Metrics  []string
 }
 
 type AnalyticsPeriodByOrgRow struct {
-	OrgID  string
-	Metric string
-	Dim    string
-	Cur    int64
-	Prev   int64
+	OrgID      string
+	Metric     string
+	Dim        string
+	AtTo       int64
+	BeforeFrom int64
+	BeforePrev int64
 }
 
-// Per org, metric and breakdown: the sum over [from, to] (cur) and over the
-// period before it, [prev_from, from) (prev).
+// Per org and breakdown of the metrics named: the running total at the
+// end of the range (at_to), before its start (before_from) and before the
+// period of the same length ahead of it (before_prev): three seeks each.
 func (q *Queries) AnalyticsPeriodByOrg(ctx context.Context, arg AnalyticsPeriodByOrgParams) ([]AnalyticsPeriodByOrgRow, error) {
-	rows, err := q.db.QueryContext(ctx, analyticsPeriodByOrg, arg.FromDay, arg.PrevFrom, arg.ToDay)
+	query := analyticsPeriodByOrg
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.ToDay)
+	queryParams = append(queryParams, arg.FromDay)
+	queryParams = append(queryParams, arg.PrevFrom)
+	if len(arg.Metrics) > 0 {
+		for _, v := range arg.Metrics {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:metrics*/?", strings.Repeat(",?", len(arg.Metrics))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:metrics*/?", "NULL", 1)
+	}
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -290,8 +285,9 @@ func (q *Queries) AnalyticsPeriodByOrg(ctx context.Context, arg AnalyticsPeriodB
 			&i.OrgID,
 			&i.Metric,
 			&i.Dim,
-			&i.Cur,
-			&i.Prev,
+			&i.AtTo,
+			&i.BeforeFrom,
+			&i.BeforePrev,
 		); err != nil {
 			return nil, err
 		}
@@ -304,6 +300,34 @@ func (q *Queries) AnalyticsPeriodByOrg(ctx context.Context, arg AnalyticsPeriodB
 		return nil, err
 	}
 	return items, nil
+}
+
+const analyticsPlatformAddOrg = `-- name: AnalyticsPlatformAddOrg :exec
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, value FROM analytics_daily WHERE org_id = ?
+ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value
+`
+
+// Adds an org's daily rows to the platform totals (after they were written).
+func (q *Queries) AnalyticsPlatformAddOrg(ctx context.Context, orgID string) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformAddOrg, orgID)
+	return err
+}
+
+const analyticsPlatformSubtractOrg = `-- name: AnalyticsPlatformSubtractOrg :exec
+
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, -value FROM analytics_daily WHERE org_id = ?
+ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value
+`
+
+// Analytics roll-ups (docs/analytics.md): written by the collector
+// (app/analytics), read by the analytics pages. Aggregates only.
+// Takes an org's daily rows out of the platform totals (before they are
+// replaced).
+func (q *Queries) AnalyticsPlatformSubtractOrg(ctx context.Context, orgID string) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformSubtractOrg, orgID)
+	return err
 }
 
 const analyticsSeriesOrg = `-- name: AnalyticsSeriesOrg :many
@@ -354,10 +378,16 @@ func (q *Queries) AnalyticsSeriesOrg(ctx context.Context, arg AnalyticsSeriesOrg
 }
 
 const analyticsSeriesPlatform = `-- name: AnalyticsSeriesPlatform :many
-SELECT day, metric, dim, CAST(sum(value) AS INTEGER) AS value
-FROM analytics_daily WHERE day <= ?1
-GROUP BY day, metric, dim ORDER BY day
+SELECT day, metric, dim, value FROM analytics_platform_daily
+WHERE day <= ?1 AND value != 0 AND (day >= ?2 OR metric IN (/*SLICE:stocks*/?))
+ORDER BY day
 `
+
+type AnalyticsSeriesPlatformParams struct {
+	ToDay   string
+	FromDay string
+	Stocks  []string
+}
 
 type AnalyticsSeriesPlatformRow struct {
 	Day    string
@@ -366,10 +396,22 @@ type AnalyticsSeriesPlatformRow struct {
 	Value  int64
 }
 
-// Every org's daily figures summed per day, up to to_day (the stocks need
-// their history from the start).
-func (q *Queries) AnalyticsSeriesPlatform(ctx context.Context, toDay string) ([]AnalyticsSeriesPlatformRow, error) {
-	rows, err := q.db.QueryContext(ctx, analyticsSeriesPlatform, toDay)
+// The platform's daily totals up to to_day: every stock's changes from the
+// start (its value needs them), the flows from from_day.
+func (q *Queries) AnalyticsSeriesPlatform(ctx context.Context, arg AnalyticsSeriesPlatformParams) ([]AnalyticsSeriesPlatformRow, error) {
+	query := analyticsSeriesPlatform
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.ToDay)
+	queryParams = append(queryParams, arg.FromDay)
+	if len(arg.Stocks) > 0 {
+		for _, v := range arg.Stocks {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:stocks*/?", strings.Repeat(",?", len(arg.Stocks))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:stocks*/?", "NULL", 1)
+	}
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,10 +18,11 @@ type AnalyticsCurrent struct {
 
 type AnalyticsDaily struct {
 	OrgID  string
-	Day    string
 	Metric string
 	Dim    string
+	Day    string
 	Value  int64
+	Cum    int64
 }
 
 type AnalyticsOrg struct {
@@ -30,6 +31,13 @@ type AnalyticsOrg struct {
 	Stamp        string
 	LastActivity string
 	Reads        int64
+}
+
+type AnalyticsPlatformDaily struct {
+	Metric string
+	Dim    string
+	Day    string
+	Value  int64
 }
 
 type Domain struct {
