@@ -157,3 +157,20 @@ func TestConsoleSchedulesDeletion(t *testing.T) {
 		t.Fatalf("reactivation did not cancel: %s", d.Find("#offboarding").Text())
 	}
 }
+
+// TestExportIsRateLimited: each export copies the database, so one client
+// gets 10 a minute on each download route, like sign-ins.
+func TestExportIsRateLimited(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	adm := w.browser("quadball-canada.localhost")
+	adm.setCookie(auth.SessionCookie, w.session(w.a, w.admin))
+	codes := map[int]int{}
+	for range 11 {
+		res := download(adm, "/admin/export.zip")
+		io.Copy(io.Discard, res.Body)
+		codes[res.StatusCode]++
+	}
+	if codes[http.StatusOK] != 10 || codes[http.StatusTooManyRequests] != 1 {
+		t.Errorf("11 exports in a minute: %v", codes)
+	}
+}
