@@ -122,6 +122,9 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := c.forgetDeleted(ctx, orgs); err != nil {
+		return 0, err
+	}
 	stamps := make(map[string]string, len(states))
 	for _, s := range states {
 		stamps[s.OrgID] = s.Stamp
@@ -165,6 +168,39 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 		c.Observe(time.Since(start), len(todo), err)
 	}
 	return len(todo), err
+}
+
+// forgetDeleted rebuilds the platform totals when an organization counted
+// in them was deleted (its own rows went with its registry row).
+func (c *Collector) forgetDeleted(ctx context.Context, orgs []tenant.Org) error {
+	counted, err := platformdb.New(c.Platform.Reader()).AnalyticsPlatformOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(orgs))
+	for _, o := range orgs {
+		known[o.ID] = true
+	}
+	gone := 0
+	for _, id := range counted {
+		if !known[id] {
+			gone++
+		}
+	}
+	if gone == 0 {
+		return nil
+	}
+	c.log().Info("analytics: platform totals rebuilt without deleted organizations", "deleted", gone)
+	return c.Platform.Writer().Tx(ctx, func(tx sqlite.DBTX) error {
+		q := platformdb.New(tx)
+		if err := q.AnalyticsPlatformClear(ctx); err != nil {
+			return err
+		}
+		if err := q.AnalyticsPlatformRebuild(ctx); err != nil {
+			return err
+		}
+		return q.AnalyticsPlatformOrgsPrune(ctx)
+	})
 }
 
 // CollectAll recomputes every org in orgs with bounded parallelism,
@@ -258,6 +294,9 @@ func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, sta
 			}
 		}
 		if err := q.AnalyticsPlatformAddOrg(ctx, orgID); err != nil {
+			return err
+		}
+		if err := q.AnalyticsPlatformOrgAdd(ctx, orgID); err != nil {
 			return err
 		}
 		for _, r := range f.Current {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sportsapp/app/db/orgdb"
+	"sportsapp/app/db/platformdb"
 	"sportsapp/app/demo"
 	"sportsapp/app/settings"
 	"sportsapp/app/sqlite"
@@ -278,5 +279,32 @@ func TestCountSuppressesSmallGroups(t *testing.T) {
 		if got := Count(c.n); got != c.want {
 			t.Errorf("Count(%d) = %q, want %q", c.n, got, c.want)
 		}
+	}
+}
+
+// When an organization is deleted (its analytics rows go with its registry
+// row), the next pass rebuilds the platform totals without it.
+func TestDeletedOrgLeavesThePlatformTotals(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.col.CollectChanged(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	gone, kept := f.orgs[0], f.orgs[1]
+	if err := f.reg.Forget(f.ctx, gone, func(*platformdb.Queries) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.col.CollectChanged(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := &Reader{Platform: f.db, Registry: f.reg}
+	filter, _ := ParseFilter("", "", "", "", "", "", "", f.now)
+	ov, err := r.Overview(f.ctx, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := r.Org(f.ctx, kept, filter)
+	last := len(ov.Trend.Buckets) - 1
+	if got, want := ov.Trend.Get(last, Members, ""), rep.Trend.Get(last, Members, ""); got != want || len(ov.Orgs) != 1 {
+		t.Errorf("after deleting %s: platform members %d, want %d (the remaining org's); %d orgs listed", gone.Slug, got, want, len(ov.Orgs))
 	}
 }

@@ -170,19 +170,27 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	var done atomic.Bool
 	bgStart := time.Now()
 	var bgWall time.Duration
+	bgCtx, stopBg := context.WithCancel(ctx)
 	go func() {
-		_, _ = bg.CollectChanged(ctx)
+		_, _ = bg.CollectChanged(bgCtx)
 		bgWall = time.Since(bgStart)
 		done.Store(true)
 	}()
 	var during []time.Duration
-	for !done.Load() && len(during) < 20000 {
+	for !done.Load() && len(during) < 5000 {
 		t := time.Now()
 		serveAs(hd, "quadball-canada.localhost", "/admin", adminCookie)
 		during = append(during, time.Since(t))
 	}
+	stopBg() // enough requests measured: the rest of the pass is not needed
 	for !done.Load() {
 		time.Sleep(10 * time.Millisecond)
+	}
+	var bgDone int
+	for _, o := range orgs {
+		if bg.Reads(o.ID) > 0 {
+			bgDone++
+		}
 	}
 	slices.Sort(during)
 
@@ -191,8 +199,9 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	fmt.Printf("  super-admin /analytics (monthly, 12 months): p50 %.1f ms, p95 %.1f ms (goal 150)\n", ms(pct(superT, .5)), ms(pct(superT, .95)))
 	fmt.Printf("  super-admin /analytics (weekly, sorted): p50 %.1f ms, p95 %.1f ms\n", ms(pct(superWeekT, .5)), ms(pct(superWeekT, .95)))
 	fmt.Printf("  org admin /admin/analytics: p50 %.1f ms, p95 %.1f ms (goal 50)\n", ms(pct(orgT, .5)), ms(pct(orgT, .95)))
-	fmt.Printf("  ordinary request (/admin dashboard) p99: %.2f ms idle, %.2f ms during the server's background pass over every org (%d requests; the pass took %.1f s), %+.0f%% (goal < 20%%)\n",
-		ms(pct(before, .99)), ms(pct(during, .99)), len(during), bgWall.Seconds(), (float64(pct(during, .99))/float64(pct(before, .99))-1)*100)
+	fmt.Printf("  ordinary request (/admin dashboard) p99: %.2f ms idle, %.2f ms during the server's background pass (%d requests while it read %d orgs in %.1f s), %+.0f%% (goal < 20%%)\n",
+		ms(pct(before, .99)), ms(pct(during, .99)), len(during), bgDone, bgWall.Seconds(), (float64(pct(during, .99))/float64(pct(before, .99))-1)*100)
+	fmt.Printf("  same, p50: %.2f ms idle, %.2f ms during\n", ms(pct(before, .5)), ms(pct(during, .5)))
 	b.ReportMetric(collectWall.Seconds(), "collect-s")
 	b.ReportMetric(collectRSS, "collect-peak-MiB")
 	b.ReportMetric(ms(pct(superT, .95)), "super-p95-ms")

@@ -14,6 +14,23 @@ INSERT INTO analytics_platform_daily (metric, dim, day, value)
 SELECT metric, dim, day, value FROM analytics_daily WHERE org_id = ?
 ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value;
 
+-- name: AnalyticsPlatformOrgAdd :exec
+INSERT OR IGNORE INTO analytics_platform_orgs (org_id) VALUES (?);
+
+-- name: AnalyticsPlatformOrgs :many
+SELECT org_id FROM analytics_platform_orgs;
+
+-- name: AnalyticsPlatformClear :exec
+DELETE FROM analytics_platform_daily;
+
+-- name: AnalyticsPlatformRebuild :exec
+-- The platform totals from every org's rows (after an org was deleted).
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, sum(value) FROM analytics_daily GROUP BY metric, dim, day;
+
+-- name: AnalyticsPlatformOrgsPrune :exec
+DELETE FROM analytics_platform_orgs WHERE org_id NOT IN (SELECT org_id FROM analytics_orgs);
+
 -- name: AnalyticsDailyDeleteOrg :exec
 DELETE FROM analytics_daily WHERE org_id = ?;
 

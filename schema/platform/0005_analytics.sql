@@ -35,6 +35,14 @@ CREATE TABLE analytics_platform_daily (
 ) WITHOUT ROWID;
 CREATE INDEX analytics_platform_daily_day ON analytics_platform_daily (day);
 
+-- analytics_platform_orgs: the orgs whose rows are in the platform totals.
+-- Deliberately without a foreign key: when an organization is deleted
+-- (its analytics rows go with its registry row), the collector finds it
+-- here and rebuilds the totals without it.
+CREATE TABLE analytics_platform_orgs (
+    org_id TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+
 -- analytics_current: each org's figures as of its last collection (the
 -- stocks summed up, plus what only exists as a snapshot: renewals, age
 -- bands), so the super-admin table reads one row per org and figure.
@@ -61,6 +69,7 @@ CREATE TABLE analytics_orgs (
 
 -- +goose Down
 DROP TABLE analytics_orgs;
+DROP TABLE analytics_platform_orgs;
 DROP INDEX analytics_current_org;
 DROP TABLE analytics_current;
 DROP INDEX analytics_platform_daily_day;

@@ -314,6 +314,71 @@ func (q *Queries) AnalyticsPlatformAddOrg(ctx context.Context, orgID string) err
 	return err
 }
 
+const analyticsPlatformClear = `-- name: AnalyticsPlatformClear :exec
+DELETE FROM analytics_platform_daily
+`
+
+func (q *Queries) AnalyticsPlatformClear(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformClear)
+	return err
+}
+
+const analyticsPlatformOrgAdd = `-- name: AnalyticsPlatformOrgAdd :exec
+INSERT OR IGNORE INTO analytics_platform_orgs (org_id) VALUES (?)
+`
+
+func (q *Queries) AnalyticsPlatformOrgAdd(ctx context.Context, orgID string) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformOrgAdd, orgID)
+	return err
+}
+
+const analyticsPlatformOrgs = `-- name: AnalyticsPlatformOrgs :many
+SELECT org_id FROM analytics_platform_orgs
+`
+
+func (q *Queries) AnalyticsPlatformOrgs(ctx context.Context) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, analyticsPlatformOrgs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var org_id string
+		if err := rows.Scan(&org_id); err != nil {
+			return nil, err
+		}
+		items = append(items, org_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const analyticsPlatformOrgsPrune = `-- name: AnalyticsPlatformOrgsPrune :exec
+DELETE FROM analytics_platform_orgs WHERE org_id NOT IN (SELECT org_id FROM analytics_orgs)
+`
+
+func (q *Queries) AnalyticsPlatformOrgsPrune(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformOrgsPrune)
+	return err
+}
+
+const analyticsPlatformRebuild = `-- name: AnalyticsPlatformRebuild :exec
+INSERT INTO analytics_platform_daily (metric, dim, day, value)
+SELECT metric, dim, day, sum(value) FROM analytics_daily GROUP BY metric, dim, day
+`
+
+// The platform totals from every org's rows (after an org was deleted).
+func (q *Queries) AnalyticsPlatformRebuild(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformRebuild)
+	return err
+}
+
 const analyticsPlatformSubtractOrg = `-- name: AnalyticsPlatformSubtractOrg :exec
 
 INSERT INTO analytics_platform_daily (metric, dim, day, value)

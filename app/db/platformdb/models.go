@@ -40,6 +40,10 @@ type AnalyticsPlatformDaily struct {
 	Value  int64
 }
 
+type AnalyticsPlatformOrg struct {
+	OrgID string
+}
+
 type Domain struct {
 	Name         string
 	OrgID        string
