@@ -25,6 +25,13 @@ var scanAllowed = map[string]string{
 	"SettingsVersionList":  "walks versions newest first by primary key and stops at the page size",
 	"TeamCount":            "the admin dashboard's figure; a count of an index, no rows read",
 	"AdminDashboard":       "the dashboard's counts of users and teams: counts of an index, no rows read",
+	// Erasing an account (issue 17): once per deleted account, never on a
+	// page; one pass rewrites the person's email and name wherever they
+	// appear (free text included, which no index can find).
+	"OffboardEraseAudit":                 "account erasure: rewrites the person's email and name in the audit log's free text",
+	"OffboardEraseDecidedBy":             "account erasure: an erased admin's label on the payments they decided",
+	"OffboardEraseRegistrationDecidedBy": "account erasure: an erased admin's label on the registrations they decided",
+	"OffboardEraseSettingsSavedBy":       "account erasure: an erased admin's label on the settings versions they saved",
 }
 
 var queryName = regexp.MustCompile(`(?m)^-- name: (\w+) :\w+`)
