@@ -80,6 +80,9 @@ func (s *Server) handleMembersCSV(c *fiber.Ctx) error {
 	}
 	log := s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		// A byte order mark first: without it Excel reads UTF-8 as the
+		// local code page and garbles accented names (Québec, Chloé).
+		_, _ = w.WriteString("\ufeff")
 		cw := csv.NewWriter(w)
 		_ = cw.Write(memberExportHeader)
 		for {

@@ -165,7 +165,10 @@ func TestMembersSeasonStatusAndCSV(t *testing.T) {
 		!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d %q %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 	}
-	records, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if !strings.HasPrefix(string(b), "\ufeff") {
+		t.Error("no byte order mark: Excel would garble accented names")
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff"))).ReadAll()
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, b)
 	}
