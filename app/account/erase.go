@@ -16,10 +16,11 @@ import (
 // request. Personal fields are erased: the name and email are replaced by
 // an anonymous label, the password can never match, the member profile
 // (birth date, phone, emergency contact), sessions, reset links and
-// invitations to their address are deleted, and they leave every team. The
-// organization keeps its accounting: memberships, payments and event
-// registrations stay, pointing to the anonymised account, so every total
-// is unchanged. The audit log records the erasure under the anonymous
+// invitations to their address are deleted, and they leave every team (a
+// team whose only captain they were gets its longest-standing member as
+// captain). The organization keeps its accounting: memberships, payments
+// and event registrations stay, pointing to the anonymised account, so
+// every total is unchanged. The audit log records the erasure under the anonymous
 // label, and entries about the member are rewritten to the label.
 
 // ErasedName is the name an erased account carries.
@@ -81,12 +82,17 @@ func (s *Service) erase(ctx context.Context, sc *tenant.Scope, userID int64, by 
 			}
 		}
 		id := sql.NullInt64{Int64: userID, Valid: true}
+		var handedOver int64
 		steps := []func() error{
 			func() error { return q.SessionDeleteByUser(ctx, userID) },
 			func() error { return q.OffboardEraseResets(ctx, userID) },
 			func() error { return q.OffboardEraseProfile(ctx, userID) },
 			func() error { return q.OffboardEraseInvitations(ctx, u.Email) },
 			func() error { return q.OffboardEraseTeamInvitations(ctx, u.Email) },
+			func() error {
+				handedOver, err = q.OffboardHandOverCaptaincy(ctx, orgdb.OffboardHandOverCaptaincyParams{UpdatedAt: now, UserID: id})
+				return err
+			},
 			func() error {
 				return q.OffboardLeaveTeams(ctx, orgdb.OffboardLeaveTeamsParams{UpdatedAt: now, UserID: id})
 			},
@@ -114,7 +120,11 @@ func (s *Service) erase(ctx context.Context, sc *tenant.Scope, userID int64, by 
 				return err
 			}
 		}
-		return s.audit(ctx, q, by, "user.erase", label, "account deleted "+why+"; payments and registrations kept")
+		detail := "account deleted " + why + "; payments and registrations kept"
+		if handedOver > 0 {
+			detail += fmt.Sprintf("; captaincy of %d team(s) handed to their longest-standing member", handedOver)
+		}
+		return s.audit(ctx, q, by, "user.erase", label, detail)
 	})
 	if err == nil {
 		s.forgetUser(sc, userID)

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"sportsapp/app/account"
 	"sportsapp/app/auth"
+	"sportsapp/app/team"
+	"sportsapp/app/tenant"
 )
 
 // totals are the organization's accounting figures: they must not move
@@ -201,5 +204,39 @@ func TestAdminErasesOnRequest(t *testing.T) {
 	}
 	if res := adm.post("/admin/members/999999/erase", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown member: %d", res.StatusCode)
+	}
+}
+
+// TestErasedCaptainHandsOver: a team whose only captain deletes their
+// account gets its longest-standing member as captain.
+func TestErasedCaptainHandsOver(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	captain := w.activeMember("captain@example.org")
+	player := w.activeMember("player@example.org")
+	ctx := context.Background()
+	w.scope(w.a, func(sc *tenant.Scope) {
+		tm, err := w.srv.teams().Create(ctx, sc, account.ActorFor(captain, ""), team.Form{Name: "Toronto Raccoons", City: "Toronto", Province: "ON"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.srv.teams().Invite(ctx, sc, account.ActorFor(captain, ""), tm.Slug, player.Email, "player"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.srv.teams().Accept(ctx, sc, player, tm.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.accounts.EraseOnRequest(ctx, sc, account.ActorFor(w.admin, ""), captain.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h, err := w.pool.Acquire(ctx, w.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	var roles string
+	err = h.DB().R.QueryRow(`SELECT group_concat(u.email || ':' || m.role || ':' || m.status, ' ') FROM team_members m JOIN users u ON u.id = m.user_id`).Scan(&roles)
+	if err != nil || !strings.Contains(roles, "player@example.org:captain:active") || !strings.Contains(roles, ":captain:removed") {
+		t.Errorf("roster after the captain's erasure: %q %v", roles, err)
 	}
 }

@@ -73,6 +73,19 @@ DELETE FROM invitations WHERE email = ?;
 -- Team invitations addressed to the email of someone without an account.
 DELETE FROM team_members WHERE user_id IS NULL AND email = ?;
 
+-- name: OffboardHandOverCaptaincy :execrows
+-- A team whose only captain is erased gets a new one: its longest-standing
+-- active member (none: the team keeps no captain, and an admin edits it).
+UPDATE team_members SET role = 'captain', updated_at = sqlc.arg(updated_at)
+WHERE id IN (
+    SELECT (SELECT o.id FROM team_members o
+            WHERE o.team_id = c.team_id AND o.status = 'active' AND o.user_id != c.user_id
+            ORDER BY o.created_at, o.id LIMIT 1)
+    FROM team_members c
+    WHERE c.user_id = sqlc.arg(user_id) AND c.role = 'captain' AND c.status = 'active'
+      AND (SELECT count(*) FROM team_members k
+           WHERE k.team_id = c.team_id AND k.status = 'active' AND k.role = 'captain') = 1);
+
 -- name: OffboardLeaveTeams :exec
 -- The erased member leaves every roster; past rows stay (anonymised by the
 -- account) so a team's history keeps its shape.

@@ -217,6 +217,33 @@ func (q *Queries) OffboardEraseUser(ctx context.Context, arg OffboardEraseUserPa
 	return err
 }
 
+const offboardHandOverCaptaincy = `-- name: OffboardHandOverCaptaincy :execrows
+UPDATE team_members SET role = 'captain', updated_at = ?1
+WHERE id IN (
+    SELECT (SELECT o.id FROM team_members o
+            WHERE o.team_id = c.team_id AND o.status = 'active' AND o.user_id != c.user_id
+            ORDER BY o.created_at, o.id LIMIT 1)
+    FROM team_members c
+    WHERE c.user_id = ?2 AND c.role = 'captain' AND c.status = 'active'
+      AND (SELECT count(*) FROM team_members k
+           WHERE k.team_id = c.team_id AND k.status = 'active' AND k.role = 'captain') = 1)
+`
+
+type OffboardHandOverCaptaincyParams struct {
+	UpdatedAt time.Time
+	UserID    sql.NullInt64
+}
+
+// A team whose only captain is erased gets a new one: its longest-standing
+// active member (none: the team keeps no captain, and an admin edits it).
+func (q *Queries) OffboardHandOverCaptaincy(ctx context.Context, arg OffboardHandOverCaptaincyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, offboardHandOverCaptaincy, arg.UpdatedAt, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const offboardLeaveTeams = `-- name: OffboardLeaveTeams :exec
 UPDATE team_members SET status = 'removed', email = '', updated_at = ?1
 WHERE user_id = ?2 AND status IN ('invited', 'active')
