@@ -249,6 +249,9 @@ type Reader struct {
 	Registry *tenant.Registry
 
 	bench benchCache
+
+	ovMu sync.Mutex
+	ov   map[string]*overviewEntry // by range and period (overviewData)
 }
 
 func (r *Reader) q() *platformdb.Queries { return platformdb.New(r.Platform.Reader()) }
@@ -287,16 +290,17 @@ type Overview struct {
 
 // Overview reads the super-admin page's figures: one read of the current
 // figures, one of the range's sums, one of the platform's daily totals.
+//
+// The unfiltered table and the trend of a range are kept until the
+// figures may have changed (AnalyticsGeneration: a collection, an org
+// created, renamed, suspended or deleted), so searching, sorting and
+// paging through the same range reads one row instead of every org's.
 func (r *Reader) Overview(ctx context.Context, f Filter) (Overview, error) {
-	orgs, err := r.Registry.List(ctx)
+	rows, trend, err := r.overviewData(ctx, f)
 	if err != nil {
 		return Overview{}, err
 	}
-	rows, err := r.table(ctx, orgs, f)
-	if err != nil {
-		return Overview{}, err
-	}
-	ov := Overview{Filter: f, Total: OrgRow{Revenue: map[string]int64{}}}
+	ov := Overview{Filter: f, Total: OrgRow{Revenue: map[string]int64{}}, Trend: trend}
 	cur := map[string]bool{}
 	for _, o := range rows {
 		if !f.matches(o.Org) {
@@ -321,17 +325,56 @@ func (r *Reader) Overview(ctx context.Context, f Filter) (Overview, error) {
 	}
 	sort.Strings(ov.Currencies)
 	sortOrgs(ov.Orgs, f.Sort, f.Desc)
-	daily, err := r.q().AnalyticsSeriesPlatform(ctx, platformdb.AnalyticsSeriesPlatformParams{
+	return ov, nil
+}
+
+// overviewEntry is one range's table (every org, unsorted) and trend.
+type overviewEntry struct {
+	gen   string
+	rows  []OrgRow
+	trend Series
+}
+
+// overviewData returns the table and trend of f's range, from the cache
+// while the generation is the same.
+func (r *Reader) overviewData(ctx context.Context, f Filter) ([]OrgRow, Series, error) {
+	q := r.q()
+	gen, err := q.AnalyticsGeneration(ctx)
+	if err != nil {
+		return nil, Series{}, err
+	}
+	key := f.From.Format(DayLayout) + "|" + f.To.Format(DayLayout) + "|" + f.Period
+	r.ovMu.Lock()
+	e := r.ov[key]
+	r.ovMu.Unlock()
+	if e != nil && e.gen == gen {
+		return e.rows, e.trend, nil
+	}
+	orgs, err := r.Registry.List(ctx)
+	if err != nil {
+		return nil, Series{}, err
+	}
+	rows, err := r.table(ctx, orgs, f)
+	if err != nil {
+		return nil, Series{}, err
+	}
+	daily, err := q.AnalyticsSeriesPlatform(ctx, platformdb.AnalyticsSeriesPlatformParams{
 		ToDay: f.To.Format(DayLayout), FromDay: f.From.Format(DayLayout), Stocks: stockNames})
 	if err != nil {
-		return Overview{}, err
+		return nil, Series{}, err
 	}
 	drs := make([]dailyRow, len(daily))
 	for i, d := range daily {
 		drs[i] = dailyRow{d.Day, d.Metric, d.Dim, d.Value}
 	}
-	ov.Trend = series(f, drs)
-	return ov, nil
+	e = &overviewEntry{gen: gen, rows: rows, trend: series(f, drs)}
+	r.ovMu.Lock()
+	if r.ov == nil || len(r.ov) >= 32 {
+		r.ov = map[string]*overviewEntry{}
+	}
+	r.ov[key] = e
+	r.ovMu.Unlock()
+	return e.rows, e.trend, nil
 }
 
 func (f Filter) matches(o tenant.Org) bool {

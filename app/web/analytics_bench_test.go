@@ -134,7 +134,10 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	}
 	b.Logf("fleet: %d organizations of %d KiB each, made in %s", len(orgs), len(tplBytes)>>10, time.Since(start).Round(time.Millisecond))
 
-	col := &analytics.Collector{Platform: w.srv.analytics.Platform, Registry: w.reg, Pool: w.pool, Parallel: 2}
+	// The full collection as `analytics collect --all` runs it: a pool of
+	// its own holding 2 orgs, 2 read at once.
+	cliPool := tenant.NewPool(w.reg, tenant.PoolOptions{MaxOpen: 2, IdleTimeout: -1, Readers: 1, Logger: quiet})
+	col := &analytics.Collector{Platform: w.srv.analytics.Platform, Registry: w.reg, Pool: cliPool, Parallel: 2}
 	resetPeak()
 	rss0 := peakRSS()
 	start = time.Now()
@@ -143,6 +146,7 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	}
 	collectWall := time.Since(start)
 	collectRSS := peakRSS()
+	cliPool.Close()
 	var rows int64
 	w.srv.analytics.Platform.R.QueryRowContext(ctx, "SELECT count(*) FROM analytics_daily").Scan(&rows)
 
@@ -157,6 +161,13 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	check(serveAs(hd, "admin.localhost", "/analytics", superCookie), "super-admin page")
 	check(serveAs(hd, "quadball-canada.localhost", "/admin/analytics", adminCookie), "org admin page")
 	check(serveAs(hd, "quadball-canada.localhost", "/admin", adminCookie), "dashboard")
+	// The first view of a range reads every org's figures; later views
+	// (search, sort, another page) of the same range until the next
+	// collection are served from the reader's cache: both are measured.
+	coldT := timings(30, func() {
+		w.srv.analytics = &analytics.Reader{Platform: w.srv.analytics.Platform, Registry: w.reg}
+		serveAs(hd, "admin.localhost", "/analytics", superCookie)
+	})
 	superT := timings(100, func() { serveAs(hd, "admin.localhost", "/analytics", superCookie) })
 	superWeekT := timings(30, func() { serveAs(hd, "admin.localhost", "/analytics?period=week&sort=members&dir=desc", superCookie) })
 	orgT := timings(300, func() { serveAs(hd, "quadball-canada.localhost", "/admin/analytics", adminCookie) })
@@ -196,7 +207,8 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 
 	fmt.Printf("\nanalytics with %d organizations (%d daily roll-up rows)\n", len(orgs), rows)
 	fmt.Printf("  full collection (2 in parallel): %.1f s wall, peak RSS %.0f MiB (%.0f MiB before)\n", collectWall.Seconds(), collectRSS, rss0)
-	fmt.Printf("  super-admin /analytics (monthly, 12 months): p50 %.1f ms, p95 %.1f ms (goal 150)\n", ms(pct(superT, .5)), ms(pct(superT, .95)))
+	fmt.Printf("  super-admin /analytics, first view of a range (every org read): p50 %.1f ms, p95 %.1f ms (goal 150)\n", ms(pct(coldT, .5)), ms(pct(coldT, .95)))
+	fmt.Printf("  super-admin /analytics (monthly, 12 months), repeated: p50 %.1f ms, p95 %.1f ms (goal 150)\n", ms(pct(superT, .5)), ms(pct(superT, .95)))
 	fmt.Printf("  super-admin /analytics (weekly, sorted): p50 %.1f ms, p95 %.1f ms\n", ms(pct(superWeekT, .5)), ms(pct(superWeekT, .95)))
 	fmt.Printf("  org admin /admin/analytics: p50 %.1f ms, p95 %.1f ms (goal 50)\n", ms(pct(orgT, .5)), ms(pct(orgT, .95)))
 	fmt.Printf("  ordinary request (/admin dashboard) p99: %.2f ms idle, %.2f ms during the server's background pass (%d requests while it read %d orgs in %.1f s), %+.0f%% (goal < 20%%)\n",
@@ -204,6 +216,7 @@ func BenchmarkAnalyticsFleet(b *testing.B) {
 	fmt.Printf("  same, p50: %.2f ms idle, %.2f ms during\n", ms(pct(before, .5)), ms(pct(during, .5)))
 	b.ReportMetric(collectWall.Seconds(), "collect-s")
 	b.ReportMetric(collectRSS, "collect-peak-MiB")
+	b.ReportMetric(ms(pct(coldT, .95)), "super-first-p95-ms")
 	b.ReportMetric(ms(pct(superT, .95)), "super-p95-ms")
 	b.ReportMetric(ms(pct(orgT, .95)), "org-p95-ms")
 	for b.Loop() {

@@ -91,3 +91,10 @@ ORDER BY day;
 SELECT day, metric, dim, value
 FROM analytics_daily WHERE org_id = sqlc.arg(org_id) AND day <= sqlc.arg(to_day)
 ORDER BY day;
+
+-- name: AnalyticsGeneration :one
+-- Changes whenever the analytics pages' figures may: an org collected,
+-- created, deleted, renamed or suspended (the Overview cache's key).
+SELECT CAST((SELECT count(*) FROM organizations) || '/' || (SELECT coalesce(max(updated_at), '') FROM organizations) || '/' ||
+    (SELECT count(*) FROM analytics_orgs) || '/' || (SELECT coalesce(sum(reads), 0) FROM analytics_orgs) || '/' ||
+    (SELECT coalesce(max(collected_at), '') FROM analytics_orgs) AS TEXT) AS generation;

@@ -152,6 +152,21 @@ func (q *Queries) AnalyticsDailyInsert(ctx context.Context, arg AnalyticsDailyIn
 	return err
 }
 
+const analyticsGeneration = `-- name: AnalyticsGeneration :one
+SELECT CAST((SELECT count(*) FROM organizations) || '/' || (SELECT coalesce(max(updated_at), '') FROM organizations) || '/' ||
+    (SELECT count(*) FROM analytics_orgs) || '/' || (SELECT coalesce(sum(reads), 0) FROM analytics_orgs) || '/' ||
+    (SELECT coalesce(max(collected_at), '') FROM analytics_orgs) AS TEXT) AS generation
+`
+
+// Changes whenever the analytics pages' figures may: an org collected,
+// created, deleted, renamed or suspended (the Overview cache's key).
+func (q *Queries) AnalyticsGeneration(ctx context.Context) (string, error) {
+	row := q.db.QueryRowContext(ctx, analyticsGeneration)
+	var generation string
+	err := row.Scan(&generation)
+	return generation, err
+}
+
 const analyticsOrgSave = `-- name: AnalyticsOrgSave :exec
 INSERT INTO analytics_orgs (org_id, collected_at, stamp, last_activity, reads)
 VALUES (?, ?, ?, ?, 1)
