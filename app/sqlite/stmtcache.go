@@ -72,7 +72,8 @@ type Stmts struct {
 	// costs a nil check. Per-query metrics hang here.
 	Observe func(ctx context.Context, name string, d time.Duration, err error)
 
-	writes atomic.Uint64 // statements run (see Writes)
+	writes  atomic.Uint64 // statements run (see Writes)
+	noCount bool          // reads on the writer: they change nothing, count nothing
 
 	mu     sync.RWMutex
 	stmts  map[string]*cachedStmt
@@ -89,6 +90,12 @@ func (c *Stmts) Writes() uint64 { return c.writes.Load() }
 type cachedStmt struct {
 	st   *sql.Stmt
 	name string
+}
+
+func (c *Stmts) count() {
+	if !c.noCount {
+		c.writes.Add(1)
+	}
 }
 
 // NewStmts returns an empty statement cache over db.
@@ -160,7 +167,7 @@ func (c *Stmts) observeQuery(ctx context.Context, query string, start time.Time,
 
 // ExecContext runs query (a statement that returns no rows) prepared.
 func (c *Stmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	defer c.writes.Add(1) // after the statement: a count read before it is stale now
+	defer c.count() // after the statement: a count read before it is stale now
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -176,7 +183,7 @@ func (c *Stmts) ExecContext(ctx context.Context, query string, args ...any) (sql
 func (c *Stmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	// sqlc's :one and :many writes (RETURNING) come this way; the write
 	// commits when the rows are closed, a moment after the count moves.
-	defer c.writes.Add(1)
+	defer c.count()
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -191,7 +198,7 @@ func (c *Stmts) QueryContext(ctx context.Context, query string, args ...any) (*s
 // QueryRowContext runs query prepared and returns its first row. A failure
 // to prepare is returned by the Row's Scan, as database/sql does.
 func (c *Stmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	defer c.writes.Add(1)
+	defer c.count()
 	start := time.Now()
 	s, err := c.stmt(ctx, query)
 	if err != nil {
@@ -232,7 +239,7 @@ func (c *Stmts) Tx(ctx context.Context, fn func(DBTX) error) error {
 		return err
 	}
 	err = tx.Commit()
-	c.writes.Add(1) // after the commit: a count read before it is stale now
+	c.count() // after the commit: a count read before it is stale now
 	c.prepareMissed(ctx, t.missed)
 	return err
 }
@@ -363,19 +370,48 @@ func QueryName(query string) string {
 type dbStmts struct {
 	once sync.Once
 	r, w *Stmts
+	// wr runs reads on the writer's connection (Reader); it counts no
+	// writes, so caches keyed on Writer().Writes stay valid.
+	wr *Stmts
+	// readers is set once a reader connection has been seen: from then on
+	// reads always go to the read pool.
+	readers atomic.Bool
 }
 
 func (db *DB) initStmts() {
 	db.stmts.once.Do(func() {
 		db.stmts.r, db.stmts.w = NewStmts(db.R), NewStmts(db.W)
+		db.stmts.wr = NewStmts(db.W)
+		db.stmts.wr.noCount = true
 	})
 }
 
-// Reader returns the prepared statements of the read pool: what
-// read-only queries should run through.
+// Reader returns the prepared statements read-only queries should run
+// through: the read pool's, except while no reader has connected yet and
+// the writer is idle, when reads run on the writer's connection, which is
+// already open and has already parsed the schema. A cold organization's
+// first requests then open one connection instead of two (each parses
+// the 60-odd tables and indexes: about half of a cold open's CPU), and an
+// organization that never has two requests at once never opens a reader.
+// The first read that finds the writer busy connects a reader, and reads
+// use the read pool from then on.
 func (db *DB) Reader() *Stmts {
 	db.initStmts()
-	return db.stmts.r
+	if db.stmts.readers.Load() {
+		return db.stmts.r
+	}
+	if db.R.Stats().OpenConnections > 0 || db.W.Stats().InUse > 0 {
+		db.stmts.readers.Store(true)
+		return db.stmts.r
+	}
+	return db.stmts.wr
+}
+
+// SetObserve sets the Observe hook of every statement cache of db (see
+// Stmts.Observe); call it before the first query.
+func (db *DB) SetObserve(fn func(ctx context.Context, name string, d time.Duration, err error)) {
+	db.initStmts()
+	db.stmts.r.Observe, db.stmts.w.Observe, db.stmts.wr.Observe = fn, fn, fn
 }
 
 // Writer returns the prepared statements of the writer: lone writes, and
@@ -388,5 +424,5 @@ func (db *DB) Writer() *Stmts {
 // closeStmts closes both caches (before their pools close).
 func (db *DB) closeStmts() error {
 	db.initStmts()
-	return errors.Join(db.stmts.r.Close(), db.stmts.w.Close())
+	return errors.Join(db.stmts.r.Close(), db.stmts.wr.Close(), db.stmts.w.Close())
 }

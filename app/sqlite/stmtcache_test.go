@@ -150,7 +150,7 @@ func TestStmtsObserve(t *testing.T) {
 			t.Errorf("%s: %v, %v", name, d, err)
 		}
 	}
-	db.Writer().Observe, db.Reader().Observe = obs, obs
+	db.SetObserve(obs)
 	if _, err := db.Writer().ExecContext(ctx, qInsert, "a", 1); err != nil {
 		t.Fatal(err)
 	}

@@ -262,7 +262,7 @@ func (p *Pool) open(ctx context.Context, e *entry) (*Handle, error) {
 	if err == nil && p.opt.Observe != nil {
 		// Before close(e.ready) publishes db: no query has used the caches.
 		obs := p.opt.Observe(e.org)
-		db.Reader().Observe, db.Writer().Observe = obs, obs
+		db.SetObserve(obs)
 	}
 	if err == nil && p.opt.OnOpen != nil {
 		if herr := p.opt.OnOpen(context.WithoutCancel(ctx), e.org); herr != nil {

@@ -115,7 +115,7 @@ func (w *warmSite) countQueries(tb testing.TB) *queryCounter {
 	}
 	defer h.Release()
 	qc := &queryCounter{}
-	h.DB().Reader().Observe, h.DB().Writer().Observe = qc.observe, qc.observe
+	h.DB().SetObserve(qc.observe)
 	return qc
 }
 
