@@ -112,6 +112,10 @@ func TestEventEditCancelDelete(t *testing.T) {
 	if txt := d.Find("main").Text(); !strings.Contains(txt, "cancelled") || d.Find(`form[action$="/register"]`).Length() != 0 {
 		t.Errorf("member's event page after cancelling: %s", txt)
 	}
+	// The member's home no longer lists it, neither as theirs nor as coming up.
+	if _, d = pb.get("/"); strings.Contains(d.Find("main").Text(), "Spring Cup") {
+		t.Errorf("member home lists the cancelled event: %s", d.Find("main").Text())
+	}
 	if res := admin.post("/admin/events/"+id, form); res.StatusCode != http.StatusConflict {
 		t.Errorf("edit a cancelled event: %d", res.StatusCode)
 	}

@@ -59,13 +59,16 @@ ORDER BY kind DESC, at DESC, id DESC;
 -- The member home's events in one read: the member's registrations for
 -- events not over on the day given (kind 'registration', by start) and the
 -- next events (kind 'upcoming', at most sqlc.arg(upcoming), soonest first).
+-- Cancelled events are neither: their registrations were cancelled with
+-- them and the people told.
 WITH registrations AS (
     SELECT 'registration' AS kind, e.id AS event_id, e.name AS event_name, e.starts_on, r.status
     FROM event_registrations r JOIN events e ON e.id = r.event_id
     WHERE r.user_id = sqlc.arg(user_id) AND r.status != 'cancelled' AND e.ends_on >= sqlc.arg(today)
+      AND e.cancelled_at IS NULL
 ), upcoming AS (
     SELECT 'upcoming' AS kind, id AS event_id, name AS event_name, starts_on, '' AS status
-    FROM events WHERE ends_on >= sqlc.arg(today)
+    FROM events WHERE ends_on >= sqlc.arg(today) AND cancelled_at IS NULL
     ORDER BY starts_on, id LIMIT CAST(sqlc.arg(upcoming) AS INTEGER)
 )
 SELECT * FROM registrations

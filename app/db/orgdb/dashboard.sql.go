@@ -158,9 +158,10 @@ WITH registrations AS (
     SELECT 'registration' AS kind, e.id AS event_id, e.name AS event_name, e.starts_on, r.status
     FROM event_registrations r JOIN events e ON e.id = r.event_id
     WHERE r.user_id = ?1 AND r.status != 'cancelled' AND e.ends_on >= ?2
+      AND e.cancelled_at IS NULL
 ), upcoming AS (
     SELECT 'upcoming' AS kind, id AS event_id, name AS event_name, starts_on, '' AS status
-    FROM events WHERE ends_on >= ?2
+    FROM events WHERE ends_on >= ?2 AND cancelled_at IS NULL
     ORDER BY starts_on, id LIMIT CAST(?3 AS INTEGER)
 )
 SELECT kind, event_id, event_name, starts_on, status FROM registrations
@@ -186,6 +187,8 @@ type MemberHomeEventsRow struct {
 // The member home's events in one read: the member's registrations for
 // events not over on the day given (kind 'registration', by start) and the
 // next events (kind 'upcoming', at most sqlc.arg(upcoming), soonest first).
+// Cancelled events are neither: their registrations were cancelled with
+// them and the people told.
 func (q *Queries) MemberHomeEvents(ctx context.Context, arg MemberHomeEventsParams) ([]MemberHomeEventsRow, error) {
 	rows, err := q.db.QueryContext(ctx, memberHomeEvents, arg.UserID, arg.Today, arg.Upcoming)
 	if err != nil {
