@@ -258,8 +258,10 @@ func (c *Collector) Collect(ctx context.Context, o tenant.Org) error {
 	return Save(ctx, c.Platform, o.ID, f, stamp, c.now())
 }
 
-// Save replaces org's roll-ups with f in one platform transaction, and
-// moves the platform totals by the difference.
+// Save replaces org's roll-ups with f in one platform transaction. It
+// writes only what changed: the org's stored rows are compared with the new
+// ones, and the platform totals move by the differences, so a collection
+// after a new sign-up writes a few rows, not the org's whole history.
 func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, stamp string, now time.Time) error {
 	daily := slices.Clone(f.Daily)
 	sort.Slice(daily, func(i, j int) bool {
@@ -272,16 +274,22 @@ func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, sta
 		}
 		return a.Day < b.Day
 	})
+	type stored struct{ value, cum int64 }
 	return platform.Writer().Tx(ctx, func(tx sqlite.DBTX) error {
 		q := platformdb.New(tx)
-		if err := q.AnalyticsPlatformSubtractOrg(ctx, orgID); err != nil {
+		old, err := q.AnalyticsDailyOrg(ctx, orgID)
+		if err != nil {
 			return err
 		}
-		if err := q.AnalyticsDailyDeleteOrg(ctx, orgID); err != nil {
-			return err
+		have := make(map[key]stored, len(old))
+		for _, r := range old {
+			have[key{r.Day, r.Metric, r.Dim}] = stored{r.Value, r.Cum}
 		}
-		if err := q.AnalyticsCurrentDeleteOrg(ctx, orgID); err != nil {
-			return err
+		platformAdd := func(k key, d int64) error {
+			if d == 0 {
+				return nil
+			}
+			return q.AnalyticsPlatformAdd(ctx, platformdb.AnalyticsPlatformAddParams{Metric: k.metric, Dim: k.dim, Day: k.day, Value: d})
 		}
 		var cum int64
 		for i, r := range daily {
@@ -289,14 +297,31 @@ func Save(ctx context.Context, platform *sqlite.DB, orgID string, f Figures, sta
 				cum = 0
 			}
 			cum += r.Value
-			if err := q.AnalyticsDailyInsert(ctx, platformdb.AnalyticsDailyInsertParams{OrgID: orgID, Metric: r.Metric, Dim: r.Dim, Day: r.Day, Value: r.Value, Cum: cum}); err != nil {
+			k := key{r.Day, r.Metric, r.Dim}
+			was, ok := have[k]
+			delete(have, k)
+			if ok && was.value == r.Value && was.cum == cum {
+				continue
+			}
+			if err := q.AnalyticsDailyPut(ctx, platformdb.AnalyticsDailyPutParams{OrgID: orgID, Metric: r.Metric, Dim: r.Dim, Day: r.Day, Value: r.Value, Cum: cum}); err != nil {
+				return err
+			}
+			if err := platformAdd(k, r.Value-was.value); err != nil {
 				return err
 			}
 		}
-		if err := q.AnalyticsPlatformAddOrg(ctx, orgID); err != nil {
-			return err
+		for k, was := range have { // rows that are gone
+			if err := q.AnalyticsDailyDelete(ctx, platformdb.AnalyticsDailyDeleteParams{OrgID: orgID, Metric: k.metric, Dim: k.dim, Day: k.day}); err != nil {
+				return err
+			}
+			if err := platformAdd(k, -was.value); err != nil {
+				return err
+			}
 		}
 		if err := q.AnalyticsPlatformOrgAdd(ctx, orgID); err != nil {
+			return err
+		}
+		if err := q.AnalyticsCurrentDeleteOrg(ctx, orgID); err != nil {
 			return err
 		}
 		for _, r := range f.Current {

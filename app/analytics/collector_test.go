@@ -225,6 +225,23 @@ func TestCollectorRereadsOnlyWrittenOrgs(t *testing.T) {
 			}
 		}
 	}
+	// The table's range sums (from the running totals, updated in place)
+	// agree with the trend's.
+	for _, row := range ov.Orgs {
+		for _, rep := range reps {
+			if rep.Org.ID != row.Org.ID {
+				continue
+			}
+			var signups, regs int64
+			for i := range rep.Trend.Buckets {
+				signups += rep.Trend.Get(i, Signups, "")
+				regs += rep.Trend.Get(i, Registrations, "")
+			}
+			if row.Signups != signups || row.Registrations != regs {
+				t.Errorf("%s: table sign-ups %d, registrations %d; trend %d, %d", row.Org.Slug, row.Signups, row.Registrations, signups, regs)
+			}
+		}
+	}
 	after, _ := r.Org(f.ctx, written, filter)
 	if after.Cur(Members, "")-before.Cur(Members, "") != 1 || after.Cur(ActiveMemberships, "")-before.Cur(ActiveMemberships, "") != 1 {
 		t.Errorf("members %d -> %d, active %d -> %d; want one more of each", before.Cur(Members, ""), after.Cur(Members, ""),

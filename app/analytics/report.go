@@ -662,6 +662,10 @@ var sizeBands = []struct {
 	label string
 }{{50, "under 50 members"}, {200, "50 to 199 members"}, {1000, "200 to 999 members"}, {1 << 62, "1,000 members or more"}}
 
+// MembersText is the median members for the page, a small count
+// suppressed like every count of people in a benchmark.
+func (b Benchmark) MembersText() string { return Count(b.Members) }
+
 func sizeBand(members int64) int {
 	for i, b := range sizeBands {
 		if members < b.below {

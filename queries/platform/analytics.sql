@@ -1,18 +1,21 @@
 -- Analytics roll-ups (docs/analytics.md): written by the collector
 -- (app/analytics), read by the analytics pages. Aggregates only.
 
--- name: AnalyticsPlatformSubtractOrg :exec
--- Takes an org's daily rows out of the platform totals (before they are
--- replaced).
-INSERT INTO analytics_platform_daily (metric, dim, day, value)
-SELECT metric, dim, day, -value FROM analytics_daily WHERE org_id = ?
+-- name: AnalyticsPlatformAdd :exec
+-- Moves a platform total by a difference (an org's figure changed).
+INSERT INTO analytics_platform_daily (metric, dim, day, value) VALUES (?, ?, ?, ?)
 ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value;
 
--- name: AnalyticsPlatformAddOrg :exec
--- Adds an org's daily rows to the platform totals (after they were written).
-INSERT INTO analytics_platform_daily (metric, dim, day, value)
-SELECT metric, dim, day, value FROM analytics_daily WHERE org_id = ?
-ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value;
+-- name: AnalyticsDailyOrg :many
+-- An org's rows as stored (what a collection compares its new ones with).
+SELECT metric, dim, day, value, cum FROM analytics_daily WHERE org_id = ?;
+
+-- name: AnalyticsDailyPut :exec
+INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (org_id, metric, dim, day) DO UPDATE SET value = excluded.value, cum = excluded.cum;
+
+-- name: AnalyticsDailyDelete :exec
+DELETE FROM analytics_daily WHERE org_id = ? AND metric = ? AND dim = ? AND day = ?;
 
 -- name: AnalyticsPlatformOrgAdd :exec
 INSERT OR IGNORE INTO analytics_platform_orgs (org_id) VALUES (?);
@@ -30,12 +33,6 @@ SELECT metric, dim, day, sum(value) FROM analytics_daily GROUP BY metric, dim, d
 
 -- name: AnalyticsPlatformOrgsPrune :exec
 DELETE FROM analytics_platform_orgs WHERE org_id NOT IN (SELECT org_id FROM analytics_orgs);
-
--- name: AnalyticsDailyDeleteOrg :exec
-DELETE FROM analytics_daily WHERE org_id = ?;
-
--- name: AnalyticsDailyInsert :exec
-INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: AnalyticsCurrentDeleteOrg :exec
 DELETE FROM analytics_current WHERE org_id = ?;

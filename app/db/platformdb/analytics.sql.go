@@ -118,20 +118,75 @@ func (q *Queries) AnalyticsCurrentOrg(ctx context.Context, orgID string) ([]Anal
 	return items, nil
 }
 
-const analyticsDailyDeleteOrg = `-- name: AnalyticsDailyDeleteOrg :exec
-DELETE FROM analytics_daily WHERE org_id = ?
+const analyticsDailyDelete = `-- name: AnalyticsDailyDelete :exec
+DELETE FROM analytics_daily WHERE org_id = ? AND metric = ? AND dim = ? AND day = ?
 `
 
-func (q *Queries) AnalyticsDailyDeleteOrg(ctx context.Context, orgID string) error {
-	_, err := q.db.ExecContext(ctx, analyticsDailyDeleteOrg, orgID)
+type AnalyticsDailyDeleteParams struct {
+	OrgID  string
+	Metric string
+	Dim    string
+	Day    string
+}
+
+func (q *Queries) AnalyticsDailyDelete(ctx context.Context, arg AnalyticsDailyDeleteParams) error {
+	_, err := q.db.ExecContext(ctx, analyticsDailyDelete,
+		arg.OrgID,
+		arg.Metric,
+		arg.Dim,
+		arg.Day,
+	)
 	return err
 }
 
-const analyticsDailyInsert = `-- name: AnalyticsDailyInsert :exec
-INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?)
+const analyticsDailyOrg = `-- name: AnalyticsDailyOrg :many
+SELECT metric, dim, day, value, cum FROM analytics_daily WHERE org_id = ?
 `
 
-type AnalyticsDailyInsertParams struct {
+type AnalyticsDailyOrgRow struct {
+	Metric string
+	Dim    string
+	Day    string
+	Value  int64
+	Cum    int64
+}
+
+// An org's rows as stored (what a collection compares its new ones with).
+func (q *Queries) AnalyticsDailyOrg(ctx context.Context, orgID string) ([]AnalyticsDailyOrgRow, error) {
+	rows, err := q.db.QueryContext(ctx, analyticsDailyOrg, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AnalyticsDailyOrgRow{}
+	for rows.Next() {
+		var i AnalyticsDailyOrgRow
+		if err := rows.Scan(
+			&i.Metric,
+			&i.Dim,
+			&i.Day,
+			&i.Value,
+			&i.Cum,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const analyticsDailyPut = `-- name: AnalyticsDailyPut :exec
+INSERT INTO analytics_daily (org_id, metric, dim, day, value, cum) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (org_id, metric, dim, day) DO UPDATE SET value = excluded.value, cum = excluded.cum
+`
+
+type AnalyticsDailyPutParams struct {
 	OrgID  string
 	Metric string
 	Dim    string
@@ -140,8 +195,8 @@ type AnalyticsDailyInsertParams struct {
 	Cum    int64
 }
 
-func (q *Queries) AnalyticsDailyInsert(ctx context.Context, arg AnalyticsDailyInsertParams) error {
-	_, err := q.db.ExecContext(ctx, analyticsDailyInsert,
+func (q *Queries) AnalyticsDailyPut(ctx context.Context, arg AnalyticsDailyPutParams) error {
+	_, err := q.db.ExecContext(ctx, analyticsDailyPut,
 		arg.OrgID,
 		arg.Metric,
 		arg.Dim,
@@ -317,15 +372,29 @@ func (q *Queries) AnalyticsPeriodByOrg(ctx context.Context, arg AnalyticsPeriodB
 	return items, nil
 }
 
-const analyticsPlatformAddOrg = `-- name: AnalyticsPlatformAddOrg :exec
-INSERT INTO analytics_platform_daily (metric, dim, day, value)
-SELECT metric, dim, day, value FROM analytics_daily WHERE org_id = ?
+const analyticsPlatformAdd = `-- name: AnalyticsPlatformAdd :exec
+
+INSERT INTO analytics_platform_daily (metric, dim, day, value) VALUES (?, ?, ?, ?)
 ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value
 `
 
-// Adds an org's daily rows to the platform totals (after they were written).
-func (q *Queries) AnalyticsPlatformAddOrg(ctx context.Context, orgID string) error {
-	_, err := q.db.ExecContext(ctx, analyticsPlatformAddOrg, orgID)
+type AnalyticsPlatformAddParams struct {
+	Metric string
+	Dim    string
+	Day    string
+	Value  int64
+}
+
+// Analytics roll-ups (docs/analytics.md): written by the collector
+// (app/analytics), read by the analytics pages. Aggregates only.
+// Moves a platform total by a difference (an org's figure changed).
+func (q *Queries) AnalyticsPlatformAdd(ctx context.Context, arg AnalyticsPlatformAddParams) error {
+	_, err := q.db.ExecContext(ctx, analyticsPlatformAdd,
+		arg.Metric,
+		arg.Dim,
+		arg.Day,
+		arg.Value,
+	)
 	return err
 }
 
@@ -391,22 +460,6 @@ SELECT metric, dim, day, sum(value) FROM analytics_daily GROUP BY metric, dim, d
 // The platform totals from every org's rows (after an org was deleted).
 func (q *Queries) AnalyticsPlatformRebuild(ctx context.Context) error {
 	_, err := q.db.ExecContext(ctx, analyticsPlatformRebuild)
-	return err
-}
-
-const analyticsPlatformSubtractOrg = `-- name: AnalyticsPlatformSubtractOrg :exec
-
-INSERT INTO analytics_platform_daily (metric, dim, day, value)
-SELECT metric, dim, day, -value FROM analytics_daily WHERE org_id = ?
-ON CONFLICT (metric, dim, day) DO UPDATE SET value = analytics_platform_daily.value + excluded.value
-`
-
-// Analytics roll-ups (docs/analytics.md): written by the collector
-// (app/analytics), read by the analytics pages. Aggregates only.
-// Takes an org's daily rows out of the platform totals (before they are
-// replaced).
-func (q *Queries) AnalyticsPlatformSubtractOrg(ctx context.Context, orgID string) error {
-	_, err := q.db.ExecContext(ctx, analyticsPlatformSubtractOrg, orgID)
 	return err
 }
 
