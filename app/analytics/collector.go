@@ -30,9 +30,10 @@ type Collector struct {
 	Registry *tenant.Registry // the organizations and their files
 	Pool     *tenant.Pool     // every org is read through the pool's readers
 	Parallel int              // orgs collected at once (default 2)
-	// Pace makes CollectChanged rest after each org as long as reading and
-	// saving it took, so a background pass uses at most half of a core per
-	// org in parallel and requests keep their latency (the server sets it).
+	// Pace makes CollectChanged rest after each org three times as long as
+	// reading and saving it took, so a background pass uses at most a
+	// quarter of a core per org in parallel and requests keep their
+	// latency (the server sets it).
 	Pace     bool
 	Interval time.Duration    // how often Run looks for changes (default 1 minute)
 	Now      func() time.Time // the clock (default time.Now)
@@ -155,7 +156,7 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 			}
 			if c.Pace {
 				select {
-				case <-time.After(time.Since(took)):
+				case <-time.After(3 * time.Since(took)):
 				case <-gctx.Done():
 				}
 			}
