@@ -297,7 +297,9 @@ func TestRestoreCommandsWithRunningServer(t *testing.T) {
 	if code, out, errOut := cli(t, dir, "user", "invite", "--org", "quadball-canada", "--email", "coach@example.org", "--replica-url", backups); code != 0 {
 		t.Fatalf("invite: %s %s", out, errOut)
 	}
-	replicated := func(slug string) *regexp.Regexp { return regexp.MustCompile(`(?m)^` + slug + `\s+orgs/\S+\s+true\s+\d{4}-`) }
+	replicated := func(slug string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^` + slug + `\s+orgs/\S+\s+true\s+\d{4}-`)
+	}
 	var status string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, status, _ = cli(t, dir, "replicas", "status", "--replica-url", backups)
