@@ -119,7 +119,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// Analytics roll-ups (docs/analytics.md): writes mark an org dirty; the
 	// collector re-reads only changed orgs, through the pool's readers.
 	collector := &analytics.Collector{Platform: a.db, Registry: a.reg, Interval: cfg.AnalyticsInterval,
-		Parallel: 1, Pace: true, Log: log, Observe: m.AnalyticsPass}
+		Parallel: 1, Pace: true, BackfillPerPass: 20, Log: log, Observe: m.AnalyticsPass}
 	pool = tenant.NewPool(a.reg, tenant.PoolOptions{
 		MaxOpen: cfg.MaxOpenOrgs, IdleTimeout: cfg.IdleTimeout, Readers: cfg.Readers, Logger: log,
 		OnOpened: m.ColdOpen, Observe: m.OrgQueries,

@@ -34,10 +34,16 @@ type Collector struct {
 	// reading and saving it took, so a background pass uses at most a
 	// quarter of a core per org in parallel and requests keep their
 	// latency (the server sets it).
-	Pace     bool
-	Interval time.Duration    // how often Run looks for changes (default 1 minute)
-	Now      func() time.Time // the clock (default time.Now)
-	Log      *slog.Logger     // default slog.Default()
+	Pace bool
+	// BackfillPerPass bounds how many never-collected orgs one pass of
+	// CollectChanged reads (0: all). The server sets it, so a fleet seen
+	// for the first time (an upgrade) is backfilled a few orgs a minute
+	// instead of opening every org at once; `analytics collect --all` does
+	// them all now.
+	BackfillPerPass int
+	Interval        time.Duration    // how often Run looks for changes (default 1 minute)
+	Now             func() time.Time // the clock (default time.Now)
+	Log             *slog.Logger     // default slog.Default()
 	// Observe, if set, is told about each pass: how long it took, how many
 	// orgs it collected and its error (the Prometheus series).
 	Observe func(d time.Duration, orgs int, err error)
@@ -135,9 +141,14 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 	c.dirty = map[string]bool{}
 	c.mu.Unlock()
 	var todo []tenant.Org
+	backfill := 0
 	for _, o := range orgs {
 		old, known := stamps[o.ID]
-		if !known || dirty[o.ID] || c.stamp(o) != old {
+		switch {
+		case dirty[o.ID] || known && c.stamp(o) != old:
+			todo = append(todo, o)
+		case !known && (c.BackfillPerPass <= 0 || backfill < c.BackfillPerPass):
+			backfill++
 			todo = append(todo, o)
 		}
 	}

@@ -325,3 +325,16 @@ func TestDeletedOrgLeavesThePlatformTotals(t *testing.T) {
 		t.Errorf("after deleting %s: platform members %d, want %d (the remaining org's); %d orgs listed", gone.Slug, got, want, len(ov.Orgs))
 	}
 }
+
+// A pass backfills at most BackfillPerPass never-collected orgs; the next
+// pass takes the rest.
+func TestBackfillPerPassIsBounded(t *testing.T) {
+	f := newFixture(t)
+	f.col.BackfillPerPass = 1
+	f.col.dirty = nil // as after a restart: seeded before this process
+	for pass, want := range []int{1, 1, 0} {
+		if n, err := f.col.CollectChanged(f.ctx); err != nil || n != want {
+			t.Fatalf("pass %d collected %d (%v), want %d", pass+1, n, err, want)
+		}
+	}
+}
