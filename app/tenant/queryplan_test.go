@@ -32,6 +32,16 @@ var scanAllowed = map[string]string{
 	"OffboardEraseDecidedBy":             "account erasure: an erased admin's label on the payments they decided",
 	"OffboardEraseRegistrationDecidedBy": "account erasure: an erased admin's label on the registrations they decided",
 	"OffboardEraseSettingsSavedBy":       "account erasure: an erased admin's label on the settings versions they saved",
+	// Analytics (issue 15): the collector recomputes an organization's
+	// daily roll-ups from its whole history, in the background, paced,
+	// only for organizations written since the last pass, through a
+	// reader; never on a page. One grouped pass per table.
+	"AnalyticsSignups":        "analytics collection: accounts created per day over the org's history",
+	"AnalyticsMembershipsNew": "analytics collection: memberships taken per day over the org's history",
+	"AnalyticsPayments":       "analytics collection: payments per day, status and currency over the org's history",
+	"AnalyticsRegistrations":  "analytics collection: event registrations per day and currency over the org's history",
+	"AnalyticsTeams":          "analytics collection: teams created per day over the org's history",
+	"AnalyticsAgeBands":       "analytics collection: members per age band, computed inside the org's file",
 }
 
 var queryName = regexp.MustCompile(`(?m)^-- name: (\w+) :\w+`)
