@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -84,6 +87,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Organizations that may hold unshipped changes, across a crash
+	// (replication.Pending): marked before their first write is
+	// replicated, cleared once shipped.
+	pending, err := replication.NewPending(filepath.Join(cfg.DataDir, "replication-pending"))
+	if err != nil {
+		return err
+	}
 	defer func() {
 		// The app's connections close first (the pool's are closed by the
 		// deferred pool.Close, registered later, so run earlier): closing
@@ -93,7 +103,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := rep.Close(cctx); err != nil {
-			log.Error("stop replication", "err", err)
+			log.Error("stop replication (organizations written before the stop are shipped at the next start)", "err", err)
+			return
+		}
+		// Every held organization was shipped by Close.
+		if err := pending.ClearAll(); err != nil {
+			log.Warn("clear the replication marks", "err", err)
 		}
 	}()
 	if err := rep.Add(ctx, onboarding.PlatformReplica, a.db.Path); err != nil {
@@ -132,6 +147,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
+			if err := pending.Mark(o.ID); err != nil {
+				return err
+			}
 			return rep.Retain(ctx, onboarding.ReplicaName(o), path)
 		},
 		OnShip: func(ctx context.Context, o tenant.Org) error {
@@ -139,14 +157,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			return rep.Ship(ctx, onboarding.ReplicaName(o), path)
+			if err := rep.Ship(ctx, onboarding.ReplicaName(o), path); err != nil {
+				return err
+			}
+			return pending.Clear(o.ID)
 		},
 		OnClose: func(ctx context.Context, o tenant.Org) error {
 			path, err := a.reg.OrgPath(o.ID)
 			if err != nil {
 				return err
 			}
-			return rep.Release(ctx, path)
+			if err := rep.Release(ctx, path); err != nil {
+				return err // still held, retried; the mark stays
+			}
+			return pending.Clear(o.ID)
 		},
 		// Writes mark the org dirty; the replicator ships dirty orgs every
 		// sync interval instead of polling every open one.
@@ -223,6 +247,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	metricsLn := startMetrics(mc, a, m, rep)
 
+	// Ship what a crash left unshipped, in the background.
+	go shipPending(ctx, log, a.reg, rep, pending)
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(cfg.Addr) }()
 	log.Info("serving", "addr", cfg.Addr, "data_dir", cfg.DataDir,
@@ -236,6 +263,39 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return errors.Join(srv.Shutdown(sctx), control.Shutdown(sctx, cfg.DataDir), metricsLn.Shutdown(sctx))
+}
+
+// shipPending ships every organization still marked as possibly holding
+// unshipped changes: after a crash, those written just before it (a clean
+// stop clears the marks). An organization deleted since is forgotten.
+func shipPending(ctx context.Context, log *slog.Logger, reg *tenant.Registry, rep *replication.Replicator, pending *replication.Pending) {
+	ids, err := pending.List()
+	if err != nil {
+		log.Error("list the organizations to ship after a stop", "err", err)
+		return
+	}
+	if len(ids) == 0 {
+		return
+	}
+	log.Info("shipping the organizations written before the last stop", "count", len(ids))
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return
+		}
+		path, err := reg.OrgPath(id)
+		if err == nil {
+			if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+				_ = pending.Clear(id) // deleted since
+				continue
+			}
+			err = rep.Ship(ctx, "orgs/"+id, path)
+		}
+		if err != nil {
+			log.Warn("ship an organization written before the last stop (retried at the next start, or shipped at its next write)", "org_id", id, "err", err)
+			continue
+		}
+		_ = pending.Clear(id)
+	}
 }
 
 // replicaStatus adapts the replicator's status for the console.
