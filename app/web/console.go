@@ -178,7 +178,7 @@ func (s *Server) handleConsoleOrg(c *fiber.Ctx) error {
 // operator is the signed-in super-admin as audit logs name them.
 func operator(c *fiber.Ctx) onboarding.Actor {
 	a, _ := currentAdmin(c)
-	return onboarding.Actor{Label: a.Email, IP: c.IP()}
+	return onboarding.Actor{Label: a.Email, IP: ipOf(c)}
 }
 
 // handleConsoleSuspend suspends an organization: its host shows the

@@ -44,6 +44,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	// The request id rides in the context too, for the lines logged below
 	// the HTTP layer (the slow-query log).
 	c.SetUserContext(logging.WithRequestID(c.UserContext(), requestID(c)))
+	c.Locals(localClientIP, s.clientAddr(c))
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
@@ -62,7 +63,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Duration("dur", time.Since(start)),
-		slog.String("ip", c.IP()))
+		slog.String("ip", ipOf(c)))
 	return nil
 }
 

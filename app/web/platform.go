@@ -22,7 +22,7 @@ func (s *Server) handlePlatformLogin(c *fiber.Ctx) error {
 	if err := s.checkSignIn(c, email); err != nil {
 		return err
 	}
-	_, token, err := s.super.SignIn(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	_, token, err := s.super.SignIn(c.UserContext(), email, c.FormValue("password"), ipOf(c), c.Get(fiber.HeaderUserAgent))
 	if apperr.CodeOf(err) == apperr.Unauthorized {
 		return s.render(c, fiber.StatusUnauthorized, "auth/login", loginView{
 			page: s.pageFor(c, "Operator sign-in"), Email: email, Next: next, Error: apperr.MessageOf(err),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 			e.org("quadball-canada", "Quadball Canada")
 			e.org("rugby-bc", "Rugby BC")
 			e.srv.App().Get("/probe", func(c *fiber.Ctx) error {
-				return c.SendString(c.IP() + " " + e.srv.hostURL(c, "admin"))
+				return c.SendString(ipOf(c) + " " + e.srv.hostURL(c, "admin"))
 			})
 			pick := func(believed, not string) string {
 				if tt.believed {
@@ -71,6 +72,43 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 				t.Errorf("probe = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// The client's address behind a proxy that appends to X-Forwarded-For is
+// the right-most entry that is not a trusted proxy: the left-most is
+// whatever the client sent, so a rate limit keyed on it could be dodged by
+// sending a new one with each attempt.
+func TestClientAddressBehindAnAppendingProxy(t *testing.T) {
+	e := newEnvWith(t, envOptions{TrustedProxies: []string{"0.0.0.0", "10.0.0.0/8"}})
+	e.org("quadball-canada", "Quadball Canada")
+	e.srv.App().Get("/probe", func(c *fiber.Ctx) error { return c.SendString(ipOf(c)) })
+	for xff, want := range map[string]string{
+		"203.0.113.9":                         "203.0.113.9",
+		"198.51.100.7, 203.0.113.9":           "203.0.113.9",
+		"198.51.100.7, 203.0.113.9, 10.1.2.3": "203.0.113.9",
+		"10.9.9.9, 10.1.2.3":                  "10.9.9.9",
+		"198.51.100.7, not-an-address":        "0.0.0.0",
+		"::ffff:203.0.113.9":                  "203.0.113.9",
+		"":                                    "0.0.0.0",
+	} {
+		if got := body(t, e.get("quadball-canada.localhost", "/probe", "X-Forwarded-For", xff)); got != want {
+			t.Errorf("X-Forwarded-For %q: client %q, want %q", xff, got, want)
+		}
+	}
+	// A new spoofed left-most entry per attempt does not reset the
+	// per-client limit (different emails: the per-account one stays out).
+	w := newWorld(t, envOptions{LoginAttempts: 3, TrustedProxies: []string{"127.0.0.1"}})
+	limited := false
+	for i := range 6 {
+		res := w.signInFrom("quadball-canada.localhost", fmt.Sprintf("198.51.100.%d, 203.0.113.9", i), fmt.Sprintf("guess%d@example.org", i), "a wrong guess")
+		if res.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("six sign-ins from one client with changing spoofed X-Forwarded-For entries were never limited")
 	}
 }
 

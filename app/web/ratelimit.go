@@ -40,7 +40,7 @@ func place(c *fiber.Ctx) string {
 }
 
 // rateLimit limits attempts on one route per place and client address
-// (c.IP(): the forwarded address only when it comes from a trusted proxy):
+// (ipOf: the forwarded address only when it comes from a trusted proxy):
 // 10 a minute by default, enough for a person, too few for guessing
 // passwords. route is the route's pattern from the route table, so that
 // /login, /login/ and /LOGIN, which Fiber all routes there, share a budget.
@@ -54,10 +54,10 @@ func (s *Server) rateLimit(route string) fiber.Handler {
 	})
 }
 
-// clientIP is c.IP() cut to the length of an address, so that keys stay
+// clientIP is ipOf(c) cut to the length of an address, so that keys stay
 // small whatever a (trusted) proxy header holds.
 func clientIP(c *fiber.Ctx) string {
-	ip := c.IP()
+	ip := ipOf(c)
 	if len(ip) > 64 {
 		ip = ip[:64]
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ type Server struct {
 	secure         bool
 	mailConfigured bool
 	limitMax       int
+	trusted        []netip.Prefix // trusted proxies (clientAddr)
 	csrfKey        []byte         // signs CSRF tokens
 	limits         *boundedStore  // the rate limiter's per-client counters
 	signins        *auth.Throttle // failed sign-ins per account
@@ -119,6 +121,7 @@ func New(d Deps) (*Server, error) {
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
 		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, events: d.Events, views: engine,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
+		trusted: trustedNets(d.TrustedProxies),
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -154,13 +154,13 @@ func (s *Server) signOut(c *fiber.Ctx, name string) {
 
 // client describes the request's origin for sessions and the audit log.
 func client(c *fiber.Ctx) account.Client {
-	return account.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	return account.Client{IP: ipOf(c), UserAgent: c.Get(fiber.HeaderUserAgent)}
 }
 
 // actor is the signed-in user as the audit log records them.
 func actor(c *fiber.Ctx) account.Actor {
 	u, _ := currentUser(c)
-	return account.ActorFor(u, c.IP())
+	return account.ActorFor(u, ipOf(c))
 }
 
 // flash sets a one-time message shown on the next page.
