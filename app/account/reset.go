@@ -68,24 +68,47 @@ func (s *Service) CheckResetToken(ctx context.Context, sc *tenant.Scope, token s
 
 // ResetPassword uses a reset token once to set a new password. Every session
 // of the account ends and every other pending reset is voided.
+//
+// The link is checked and the password hashed before the write
+// transaction (a hash inside it would hold the organization's other
+// writes for tens of milliseconds); the transaction uses the link only if
+// it is still unused, unexpired and for the same account.
 func (s *Service) ResetPassword(ctx context.Context, sc *tenant.Scope, token, password string) (User, error) {
-	var u User
-	err := sc.Tx(ctx, func(q *orgdb.Queries) error {
+	read := func(q *orgdb.Queries) (orgdb.PasswordReset, orgdb.User, error) {
 		r, err := q.PasswordResetByTokenHash(ctx, auth.HashToken(token))
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+			return r, orgdb.User{}, apperr.Errorf(apperr.NotFound, msgLinkInvalid)
 		}
 		if err != nil {
-			return err
+			return r, orgdb.User{}, err
 		}
 		ur, err := q.UserByID(ctx, r.UserID)
+		return r, ur, err
+	}
+	pre, preUser, err := read(sc.Q())
+	if err != nil {
+		return User{}, err
+	}
+	if pre.UsedAt.Valid || !s.now().Before(pre.ExpiresAt) || preUser.Status != string(StatusActive) {
+		return User{}, apperr.Errorf(apperr.NotFound, msgLinkInvalid)
+	}
+	f := apperr.Fields{}
+	checkPassword(f, "password", password, preUser.Email)
+	if err := f.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = sc.Tx(ctx, func(q *orgdb.Queries) error {
+		r, ur, err := read(q)
 		if err != nil {
 			return err
 		}
-		f := apperr.Fields{}
-		checkPassword(f, "password", password, ur.Email)
-		if err := f.Err(); err != nil {
-			return err
+		if r.ID != pre.ID || ur.ID != preUser.ID || ur.Email != preUser.Email {
+			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
 		}
 		now := s.now()
 		n, err := q.PasswordResetUse(ctx, orgdb.PasswordResetUseParams{UsedAt: sql.NullTime{Time: now, Valid: true}, ID: r.ID, ExpiresAt: now})
@@ -94,10 +117,6 @@ func (s *Service) ResetPassword(ctx context.Context, sc *tenant.Scope, token, pa
 		}
 		if n != 1 || ur.Status != string(StatusActive) {
 			return apperr.Errorf(apperr.NotFound, msgLinkInvalid)
-		}
-		hash, err := hashPassword(ctx, password)
-		if err != nil {
-			return err
 		}
 		if err := q.UserSetPassword(ctx, orgdb.UserSetPasswordParams{PasswordHash: hash, UpdatedAt: now, ID: ur.ID}); err != nil {
 			return err
