@@ -234,12 +234,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	control := &ops.Server{Registry: a.reg, Replicator: rep, Pool: pool, Log: log, Usage: m, Restore: &restore.Service{
 		Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
-		Restored: a.forgetOrg,
+		Restored: func(o tenant.Org) { a.forgetOrg(o); collector.MarkDirty(o) },
 	}}
 	// Organization deletions (issue 17): due ones now (completing any a
 	// stop left midway), then hourly; `org delete --now` through control.
 	deleter := &offboard.Deleter{Registry: a.reg, Pool: pool, Replicator: rep, Replica: cfg.replica(log), Log: log,
-		Deleted: func(o tenant.Org) { a.forgetOrg(o); a.accounts.ForgetOrg(o.ID) }}
+		Deleted: func(o tenant.Org) { a.forgetOrg(o); a.accounts.ForgetOrg(o.ID); collector.FullPass() }}
 	control.Offboard = deleter
 	go deleter.Run(ctx, offboard.SweepInterval)
 	if err := control.Start(cfg.OpsAddr, cfg.DataDir); err != nil {

@@ -25,6 +25,13 @@ import (
 // to tenant.PoolOptions.OnWrite), when its file changed on disk since its
 // last collection (another process wrote it: a CLI command, a restore), or
 // when it was never collected (a new org, or a new install: the backfill).
+//
+// Only a full pass (CollectChanged) lists every organization and stats its
+// file. The server's Run makes one after start (what changed while no
+// server ran), keeps making them while the backfill has orgs left or after
+// a deletion (FullPass), and otherwise collects only what was marked
+// (CollectDirty): a running server's CLI writes go through its hold, which
+// marks them too, so a quiet fleet of 10,000 costs nothing per minute.
 type Collector struct {
 	Platform *sqlite.DB       // the platform database (roll-ups are written here)
 	Registry *tenant.Registry // the organizations and their files
@@ -49,7 +56,8 @@ type Collector struct {
 	Observe func(d time.Duration, orgs int, err error)
 
 	mu    sync.Mutex
-	dirty map[string]bool
+	dirty map[string]tenant.Org
+	full  bool             // the next Run pass must be a full one
 	reads map[string]int64 // org id -> collections by this process (tests)
 }
 
@@ -58,9 +66,17 @@ type Collector struct {
 func (c *Collector) MarkDirty(o tenant.Org) {
 	c.mu.Lock()
 	if c.dirty == nil {
-		c.dirty = map[string]bool{}
+		c.dirty = map[string]tenant.Org{}
 	}
-	c.dirty[o.ID] = true
+	c.dirty[o.ID] = o
+	c.mu.Unlock()
+}
+
+// FullPass makes Run's next pass a full one (CollectChanged): after an
+// organization was deleted, so the platform totals are rebuilt without it.
+func (c *Collector) FullPass() {
+	c.mu.Lock()
+	c.full = true
 	c.mu.Unlock()
 }
 
@@ -95,8 +111,10 @@ func (c *Collector) parallel() int {
 
 // Run collects the changed organizations every Interval until ctx ends
 // (the server's background collector). The first pass runs one interval
-// after start, so start-up itself opens no organization; it backfills the
-// orgs never collected.
+// after start, so start-up itself opens no organization; it is a full pass
+// (CollectChanged), which also starts the backfill of the orgs never
+// collected. Later passes are full only while the backfill has orgs left
+// or after FullPass; otherwise they collect only the marked orgs.
 func (c *Collector) Run(ctx context.Context) {
 	every := c.Interval
 	if every <= 0 {
@@ -104,16 +122,41 @@ func (c *Collector) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	c.FullPass()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if _, err := c.CollectChanged(ctx); err != nil && ctx.Err() == nil {
+		c.mu.Lock()
+		full := c.full
+		c.mu.Unlock()
+		var err error
+		if full {
+			_, err = c.CollectChanged(ctx)
+		} else {
+			_, err = c.CollectDirty(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
 			c.log().Error("analytics collection", "err", err)
 		}
 	}
+}
+
+// CollectDirty collects the organizations marked since the last pass
+// (MarkDirty) and returns how many; it lists and stats nothing else.
+func (c *Collector) CollectDirty(ctx context.Context) (int, error) {
+	start := time.Now()
+	c.mu.Lock()
+	dirty := c.dirty
+	c.dirty = map[string]tenant.Org{}
+	c.mu.Unlock()
+	todo := make([]tenant.Org, 0, len(dirty))
+	for _, o := range dirty {
+		todo = append(todo, o)
+	}
+	return c.collectAll(ctx, start, todo)
 }
 
 // CollectChanged collects every organization that changed since its last
@@ -138,20 +181,35 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 	}
 	c.mu.Lock()
 	dirty := c.dirty
-	c.dirty = map[string]bool{}
+	c.dirty = map[string]tenant.Org{}
+	c.full = false
 	c.mu.Unlock()
 	var todo []tenant.Org
-	backfill := 0
+	backfill, unknown := 0, 0
 	for _, o := range orgs {
 		old, known := stamps[o.ID]
+		_, marked := dirty[o.ID]
 		switch {
-		case dirty[o.ID] || known && c.stamp(o) != old:
+		case marked || known && c.stamp(o) != old:
 			todo = append(todo, o)
-		case !known && (c.BackfillPerPass <= 0 || backfill < c.BackfillPerPass):
-			backfill++
-			todo = append(todo, o)
+		case !known:
+			unknown++
+			if c.BackfillPerPass <= 0 || backfill < c.BackfillPerPass {
+				backfill++
+				todo = append(todo, o)
+			}
 		}
 	}
+	if unknown > backfill {
+		c.FullPass() // the backfill goes on next pass
+	}
+	return c.collectAll(ctx, start, todo)
+}
+
+// collectAll collects todo (bounded parallelism, paced if Pace) and tells
+// Observe about the pass that began at start. A failing org is marked
+// again, so the next pass retries it.
+func (c *Collector) collectAll(ctx context.Context, start time.Time, todo []tenant.Org) (int, error) {
 	var mu sync.Mutex
 	var errs []error
 	g, gctx := errgroup.WithContext(ctx)
@@ -175,7 +233,7 @@ func (c *Collector) CollectChanged(ctx context.Context) (int, error) {
 		})
 	}
 	_ = g.Wait()
-	err = errors.Join(errs...)
+	err := errors.Join(errs...)
 	if c.Observe != nil {
 		c.Observe(time.Since(start), len(todo), err)
 	}

@@ -338,3 +338,45 @@ func TestBackfillPerPassIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// After a full pass, the server's passes collect only the organizations
+// marked as written: they neither list the fleet nor look at its files, so
+// a change made behind the collector's back waits for the next full pass.
+func TestCollectDirtyReadsOnlyMarkedOrgs(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.col.CollectChanged(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	marked, unmarked := f.orgs[0], f.orgs[1]
+	// Both are written behind the pool (as another process would); only
+	// one is marked.
+	for _, o := range f.orgs {
+		path, err := f.reg.OrgPath(o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlite.Open(f.ctx, path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.W.ExecContext(f.ctx, "INSERT INTO users (email, name, password_hash, role, created_at, updated_at) VALUES (?, 'X', 'x', 'member', ?, ?)",
+			o.Slug+"@example.org", f.now, f.now); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	f.col.MarkDirty(marked)
+	if n, err := f.col.CollectDirty(f.ctx); err != nil || n != 1 {
+		t.Fatalf("dirty pass collected %d (%v), want the marked org only", n, err)
+	}
+	if got := f.col.Reads(unmarked.ID); got != 1 {
+		t.Errorf("unmarked org read %d times by the dirty pass, want 1 (the full pass)", got)
+	}
+	if n, err := f.col.CollectDirty(f.ctx); err != nil || n != 0 {
+		t.Fatalf("a second dirty pass collected %d (%v), want 0", n, err)
+	}
+	// The next full pass finds the unmarked change on disk.
+	if n, err := f.col.CollectChanged(f.ctx); err != nil || n != 1 {
+		t.Fatalf("full pass collected %d (%v), want the unmarked org", n, err)
+	}
+}
