@@ -83,46 +83,56 @@ func (r *Replicator) compactLevel(i int, lvl *litestream.CompactionLevel) (ready
 	ready = true
 	for _, j := range todo {
 		e := j.e
-		r.mu.Lock()
-		if e.removing || r.closed {
-			r.mu.Unlock()
-			continue
-		}
-		e.compacting = true
-		r.mu.Unlock()
-
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		r.compactions.Add(1)
-		_, err := r.store.CompactDB(ctx, e.db, lvl)
 		covered := false
-		switch {
-		case err == nil, errors.Is(err, litestream.ErrNoCompaction):
-			covered = true
-		case errors.Is(err, litestream.ErrCompactionTooEarly):
-		case errors.Is(err, litestream.ErrDBNotReady):
-			ready = false
-		default:
-			r.log.Warn("replication compaction", "replica_name", e.name, "level", lvl.Level, "err", err)
-		}
-		if lvl.Level == litestream.SnapshotLevel {
-			if err := r.store.EnforceSnapshotRetention(ctx, e.db); err != nil {
-				r.log.Warn("replication retention", "replica_name", e.name, "err", err)
+		r.whileCompacting(e, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			r.compactions.Add(1)
+			_, err := r.store.CompactDB(ctx, e.db, lvl)
+			switch {
+			case err == nil, errors.Is(err, litestream.ErrNoCompaction):
+				covered = true
+			case errors.Is(err, litestream.ErrCompactionTooEarly):
+			case errors.Is(err, litestream.ErrDBNotReady):
+				ready = false
+			default:
+				r.log.Warn("replication compaction", "replica_name", e.name, "level", lvl.Level, "err", err)
 			}
-		}
-		cancel()
-
-		r.mu.Lock()
-		e.compacting = false
-		if covered && j.src > 0 {
-			if i == 0 && j.src > e.coveredAt(0) {
-				e.l0Due = time.Now().Add(r.store.L0Retention + l0Slack)
+			if lvl.Level == litestream.SnapshotLevel {
+				if err := r.store.EnforceSnapshotRetention(ctx, e.db); err != nil {
+					r.log.Warn("replication retention", "replica_name", e.name, "err", err)
+				}
 			}
-			e.cover(i, j.src)
-		}
-		r.compactCond.Broadcast()
-		r.mu.Unlock()
+		}, func() {
+			if covered && j.src > 0 {
+				if i == 0 && j.src > e.coveredAt(0) {
+					e.l0Due = time.Now().Add(r.store.L0Retention + l0Slack)
+				}
+				e.cover(i, j.src)
+			}
+		})
 	}
 	return ready
+}
+
+// whileCompacting runs work on e with e.compacting set, so no release of
+// e overlaps it (waitCompactionLocked), unless e is being removed or the
+// replicator closed; then, with r.mu held, done (if the work ran) records
+// its outcome before waiters are woken.
+func (r *Replicator) whileCompacting(e *entry, work, done func()) {
+	r.mu.Lock()
+	if e.removing || r.closed {
+		r.mu.Unlock()
+		return
+	}
+	e.compacting = true
+	r.mu.Unlock()
+	work()
+	r.mu.Lock()
+	e.compacting = false
+	done()
+	r.compactCond.Broadcast()
+	r.mu.Unlock()
 }
 
 // compactSource says whether level i (lvl) has something new to compact in
@@ -187,25 +197,17 @@ func (r *Replicator) enforceL0(now time.Time) {
 	}
 	r.mu.Unlock()
 	for _, e := range todo {
-		r.mu.Lock()
-		if e.removing || r.closed {
-			r.mu.Unlock()
-			continue
-		}
-		e.compacting = true
-		r.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err := e.db.EnforceL0RetentionByTime(ctx)
-		cancel()
-		if err != nil {
-			r.log.Warn("replication L0 retention", "replica_name", e.name, "err", err)
-		}
-		r.mu.Lock()
-		e.compacting = false
-		if err == nil && !e.l0Due.After(now) {
-			e.l0Due = time.Time{}
-		}
-		r.compactCond.Broadcast()
-		r.mu.Unlock()
+		var err error
+		r.whileCompacting(e, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err = e.db.EnforceL0RetentionByTime(ctx); err != nil {
+				r.log.Warn("replication L0 retention", "replica_name", e.name, "err", err)
+			}
+		}, func() {
+			if err == nil && !e.l0Due.After(now) {
+				e.l0Due = time.Time{}
+			}
+		})
 	}
 }
