@@ -306,18 +306,11 @@ type eventAdminView struct {
 
 // handleAdminEvent shows an event's participants.
 func (s *Server) handleAdminEvent(c *fiber.Ctx) error {
-	sc, err := tenant.From(c.UserContext())
+	sc, e, err := eventOf(c)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := event.Get(c.UserContext(), sc, id)
-	if err != nil {
-		return err
-	}
+	id := e.ID
 	regs, err := event.Participants(c.UserContext(), sc, id)
 	if err != nil {
 		return err

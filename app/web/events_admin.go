@@ -114,18 +114,11 @@ func (s *Server) handleEvent(c *fiber.Ctx) error {
 
 // handleEventWithdraw withdraws the member's own pending registration.
 func (s *Server) handleEventWithdraw(c *fiber.Ctx) error {
-	sc, err := tenant.From(c.UserContext())
+	sc, e, err := eventOf(c)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := event.Get(c.UserContext(), sc, id)
-	if err != nil {
-		return err
-	}
+	id := e.ID
 	u, _ := currentUser(c)
 	werr := s.events.Withdraw(c.UserContext(), sc, actor(c), u, id)
 	if werr != nil && apperr.CodeOf(werr) != apperr.Conflict {
@@ -156,6 +149,21 @@ func (s *Server) handleEventWithdraw(c *fiber.Ctx) error {
 	return s.render(c, status, "events/_card", card)
 }
 
+// eventOf returns the request's organization and the event its :id names
+// (404 if there is none).
+func eventOf(c *fiber.Ctx) (*tenant.Scope, event.Event, error) {
+	sc, err := tenant.From(c.UserContext())
+	if err != nil {
+		return nil, event.Event{}, err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, event.Event{}, err
+	}
+	e, err := event.Get(c.UserContext(), sc, id)
+	return sc, e, err
+}
+
 type eventEditView struct {
 	page
 	Event    event.Event
@@ -167,15 +175,7 @@ type eventEditView struct {
 
 // handleAdminEventEdit is the form to change an event.
 func (s *Server) handleAdminEventEdit(c *fiber.Ctx) error {
-	sc, err := tenant.From(c.UserContext())
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := event.Get(c.UserContext(), sc, id)
+	sc, e, err := eventOf(c)
 	if err != nil {
 		return err
 	}
@@ -305,18 +305,11 @@ func (s *Server) mailCancellation(ctx context.Context, org tenant.Org, st settin
 // handleAdminEventDelete deletes an event nobody registered for, once
 // confirmed; one with registrations is refused (cancel it instead).
 func (s *Server) handleAdminEventDelete(c *fiber.Ctx) error {
-	sc, err := tenant.From(c.UserContext())
+	sc, e, err := eventOf(c)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := event.Get(c.UserContext(), sc, id)
-	if err != nil {
-		return err
-	}
+	id := e.ID
 	if !confirmed(c) {
 		if has, err := event.HasRegistrations(c.UserContext(), sc, id); err != nil || has {
 			return s.eventDeleteRefused(c, sc, e, err)
