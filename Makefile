@@ -1,7 +1,9 @@
 # Pinned sqlc: `go run` builds it once (a few minutes) and caches it.
 SQLC := go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
+# Pinned templ, the same version as the runtime in go.mod.
+TEMPL := go run github.com/a-h/templ/cmd/templ@v0.3.1100
 
-.PHONY: help run test test-fleet bench loadtest generate sqlc-diff check static screens
+.PHONY: help run test test-fleet bench loadtest generate sqlc-diff templ-diff check static screens
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,16 +23,25 @@ bench: ## print the benchmark figures (cold open, warm request, migrate)
 loadtest: ## short load test (200 orgs, 2 runs of 3 s): one table of ratios to a bare Fiber server
 	go run ./app loadtest -orgs 200 -duration 3s -runs 2 -idle 5s -reuse
 
-generate: ## regenerate app/db/* from queries/ and schema/
+generate: ## regenerate app/db/* from queries/ and schema/, and app/web/*_templ.go from app/web/*.templ
 	$(SQLC) generate
+	$(TEMPL) generate -path app/web
+
+templ-diff: ## fail if a *_templ.go is out of date (generated afresh in a scratch directory and compared)
+	@tmp=$$(mktemp -d) && cp app/web/*.templ $$tmp/ && $(TEMPL) generate -path $$tmp >/dev/null 2>&1 && \
+	for f in app/web/*.templ; do g=$$(basename $$f .templ)_templ.go; \
+	  cmp -s $$tmp/$$g app/web/$$g || { echo "app/web/$$g is out of date: run make generate"; rm -rf $$tmp; exit 1; }; done; \
+	for g in app/web/*_templ.go; do test -f app/web/$$(basename $$g _templ.go).templ || { echo "$$g has no .templ"; rm -rf $$tmp; exit 1; }; done; \
+	rm -rf $$tmp
 
 sqlc-diff: ## fail if the generated code is out of date
 	$(SQLC) diff
 
-check: ## gofmt, go vet and sqlc diff, as CI runs them
+check: ## gofmt, go vet, sqlc diff and templ diff, as CI runs them
 	@test -z "$$(gofmt -l app schema static views)" || (gofmt -l app schema static views; exit 1)
 	go vet ./...
 	$(SQLC) diff
+	@$(MAKE) --no-print-directory templ-diff
 
 static: ## copy the pinned front-end files from npm into static/
 	npm ci --no-audit --no-fund

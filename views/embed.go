@@ -1,6 +1,7 @@
-// Package views embeds the HTML templates: layouts/ for the page shells,
-// <resource>/<page>.html for pages and <resource>/_<name>.html for htmx
-// partials.
+// Package views embeds the html/template views: <resource>/<page>.html
+// for pages' bodies and <resource>/_<name>.html for htmx partials. The
+// page shell around every page, the menus and the two hottest signed-in
+// pages are templ components in app/web (*.templ).
 package views
 
 import "embed"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/a-h/templ"
 	"html/template"
 	"strconv"
 
@@ -232,3 +233,5 @@ func (s *Server) changeMember(c *fiber.Ctx, saved string, change func(*tenant.Sc
 		User: current, Season: seasons[id], CSRF: csrfToken, Self: current.ID == me.ID, Error: apperr.MessageOf(err),
 	})
 }
+
+func (v adminDashboardView) body() templ.Component { return adminDashboard(v) }

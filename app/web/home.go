@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/a-h/templ"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -154,3 +155,5 @@ func (s *Server) handlePlatformHome(c *fiber.Ctx) error {
 	v := platformHomeView{page: s.pageFor(c, "Sports registration platform"), BaseDomain: s.resolver.BaseDomain()}
 	return s.render(c, fiber.StatusOK, "home/platform", v)
 }
+
+func (v orgHomeView) body() templ.Component { return orgHome(v) }

@@ -26,3 +26,30 @@ var exactHere = map[string]bool{"/": true, "/admin": true, "/console": true}
 func (p page) Section(href string) bool {
 	return p.Path == href || strings.HasPrefix(p.Path, href+"/")
 }
+
+// adminLink is one entry of the admin area's menu; also marks the
+// entry as current on the paths of another part of its page (Settings
+// covers the membership types' pages).
+type adminLink struct {
+	href, label string
+	also        string
+}
+
+// adminLinks is the admin area's menu, in order.
+var adminLinks = []adminLink{
+	{href: "/admin", label: "Dashboard"},
+	{href: "/admin/members", label: "Members"},
+	{href: "/admin/invitations", label: "Invitations"},
+	{href: "/admin/payments", label: "Payments"},
+	{href: "/admin/analytics", label: "Analytics"},
+	{href: "/admin/events", label: "Events"},
+	{href: "/admin/teams", label: "Teams"},
+	{href: "/admin/domains", label: "Domains"},
+	{href: "/admin/export", label: "Export"},
+	{href: "/admin/settings", label: "Settings", also: "/admin/membership-types"},
+}
+
+func (l adminLink) current(path string) bool {
+	p := page{Path: path}
+	return p.Here(l.href) || (l.also != "" && p.Here(l.also))
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,10 +12,12 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 
 	"sportsapp/app/account"
+	"sportsapp/app/onboarding"
 	"sportsapp/app/superadmin"
 	"sportsapp/app/tenant"
 	"sportsapp/static"
@@ -35,9 +38,6 @@ type page struct {
 	Lost      bool              // the host serves no pages (unknown, suspended): the layout links nowhere on it
 }
 
-// layout is the page shell every full page is rendered into.
-const layout = "layouts/main"
-
 // newEngine loads the embedded templates once, failing at start-up (not on
 // a user's request) if one does not parse.
 func newEngine(assets map[string]string) (*html.Engine, error) {
@@ -50,6 +50,14 @@ func newEngine(assets map[string]string) (*html.Engine, error) {
 			return "", fmt.Errorf("no static asset %q", name)
 		}
 		return u, nil
+	})
+	// Pieces shared with the templ pages are templ components; the
+	// html/template pages call them through these.
+	engine.AddFunc("adminNav", func(path string) (template.HTML, error) {
+		return templ.ToGoHTML(context.Background(), adminNav(path))
+	})
+	engine.AddFunc("checklist", func(c onboarding.Checklist) (template.HTML, error) {
+		return templ.ToGoHTML(context.Background(), checklist(c))
 	})
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load views: %w", err)
@@ -101,11 +109,7 @@ func (p page) layoutPage() page { return p }
 // paged is every full-page view.
 type paged interface{ layoutPage() page }
 
-// layoutView is the layout's data: the page's fields and its rendered
-// body. The fields are copied flat rather than embedding page: text/template
-// looks a name up with reflect's FieldByName, which finds a field of an
-// embedded struct only through FieldByNameFunc, a walk that allocates, on
-// every {{.Field}} of every request.
+// layoutView is the layout's data: the page's fields, copied flat.
 type layoutView struct {
 	Title, SiteName string
 	IsOrg           bool
@@ -115,18 +119,69 @@ type layoutView struct {
 	Flash           string
 	Path            string
 	Lost            bool
-	Menu            template.HTML // "sitemenu", rendered once: the layout shows it twice (wide, narrow)
-	Content         template.HTML
 }
 
-func layoutOf(p page, content template.HTML) layoutView {
+func layoutOf(p page) layoutView {
 	return layoutView{Title: p.Title, SiteName: p.SiteName, IsOrg: p.IsOrg, CSRF: p.CSRF,
-		User: p.User, Admin: p.Admin, Flash: p.Flash, Path: p.Path, Lost: p.Lost, Content: content}
+		User: p.User, Admin: p.Admin, Flash: p.Flash, Path: p.Path, Lost: p.Lost}
 }
 
 // Here and Section are page's, for the layout's menus.
 func (l layoutView) Here(href string) bool    { return page{Path: l.Path}.Here(href) }
 func (l layoutView) Section(href string) bool { return page{Path: l.Path}.Section(href) }
+
+// windowTitle is the page's title and, on an org host, the org's name.
+func (l layoutView) windowTitle() string {
+	if l.SiteName == "" {
+		return l.Title
+	}
+	return l.Title + " · " + l.SiteName
+}
+
+// brand is what the top left corner says: the org, or the platform.
+func (l layoutView) brand() string {
+	if l.SiteName == "" {
+		return "Sports registration platform"
+	}
+	return l.SiteName
+}
+
+func (l layoutView) footer() string {
+	if l.IsOrg {
+		return l.SiteName + " · Registration and membership platform"
+	}
+	return "Registration and membership platform"
+}
+
+// htmxConfig is htmx's configuration: no inline indicator styles (the CSP
+// forbids them), no eval, and which responses are swapped (validation
+// errors, 409 and 422, are; error pages are swapped and flagged).
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"(409|422)","swap":true},{"code":"[45]..","swap":true,"error":true}]}`
+
+// csrfHeaders is the body's hx-headers: htmx sends the CSRF token with
+// every request it makes. The token is base64url, which needs no escaping
+// in JSON.
+func csrfHeaders(token string) string { return `{"X-CSRF-Token": "` + token + `"}` }
+
+// assetSet is the URLs of the static files the layout links to.
+type assetSet struct{ Favicon, Pico, App, HTMX string }
+
+func assetSetOf(urls map[string]string) (assetSet, error) {
+	var a assetSet
+	for name, u := range map[string]*string{"favicon.svg": &a.Favicon, "pico.min.css": &a.Pico, "app.css": &a.App, "htmx.min.js": &a.HTMX} {
+		if *u = urls[name]; *u == "" {
+			return a, fmt.Errorf("no static asset %q", name)
+		}
+	}
+	return a, nil
+}
+
+// templPage is a view whose body is a templ component rather than an
+// html/template file.
+type templPage interface {
+	paged
+	body() templ.Component
+}
 
 // render executes a view into a buffer first, so that a template error
 // becomes a clean 500 instead of half a page. A full page is then wrapped
@@ -183,6 +238,12 @@ func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 		}
 		return nil
 	}
+	if tp, ok := view.(templPage); ok {
+		if err := pageShell(layoutOf(tp.layoutPage()), s.assets, tp.body()).Render(context.Background(), out); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		return nil
+	}
 	p, ok := view.(paged)
 	if !ok {
 		return fmt.Errorf("render %s: %T does not embed page", name, view)
@@ -192,21 +253,19 @@ func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 	if err := s.execute(body, name, view); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	lv := layoutOf(p.layoutPage(), template.HTML(body.String()))
-	if !lv.Lost {
-		// The layout shows the menu twice (wide screens, and the phone
-		// dropdown); executing it once saves a fifth of the layout's time.
-		menu := getBuffer()
-		defer putBuffer(menu)
-		if err := s.execute(menu, "sitemenu", lv); err != nil {
-			return fmt.Errorf("render the menu of %s: %w", name, err)
-		}
-		lv.Menu = template.HTML(menu.String())
-	}
-	if err := s.execute(out, layout, lv); err != nil {
-		return fmt.Errorf("render %s in %s: %w", name, layout, err)
+	if err := pageShell(layoutOf(p.layoutPage()), s.assets, rawHTML(body.Bytes())).Render(context.Background(), out); err != nil {
+		return fmt.Errorf("render %s in the layout: %w", name, err)
 	}
 	return nil
+}
+
+// rawHTML is HTML already rendered (and escaped) by html/template, as a
+// component for the layout.
+func rawHTML(b []byte) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }
 
 // isPartial reports whether a template name is a partial (<dir>/_<name>).

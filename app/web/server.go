@@ -48,6 +48,7 @@ type Server struct {
 	events         *event.Service
 	domains        *domain.Service // custom domains; nil: none
 	views          *html.Engine
+	assets         assetSet // the layout's static files
 	secure         bool
 	mailConfigured bool
 	limitMax       int
@@ -117,9 +118,13 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	shellAssets, err := assetSetOf(assets)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		log: d.Logger, reg: d.Registry, resolver: d.Resolver, pool: d.Pool,
-		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, events: d.Events, views: engine,
+		accounts: d.Accounts, super: d.Super, settings: d.Settings, onboarding: d.Onboarding, memberships: d.Memberships, events: d.Events, views: engine, assets: shellAssets,
 		secure: d.Secure, mailConfigured: d.MailConfigured, limitMax: d.LoginAttempts, now: d.Now,
 		trusted: trustedNets(d.TrustedProxies),
 	}
