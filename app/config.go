@@ -26,6 +26,7 @@ type config struct {
 	MaxOpenOrgs     int
 	IdleTimeout     time.Duration
 	Readers         int
+	KeepPages       bool
 	MigrateParallel int
 	LogFormat       string
 	LogLevel        string
@@ -63,6 +64,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envBool(name string, def bool) bool {
+	if v, err := strconv.ParseBool(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
 func envDuration(name string, def time.Duration) time.Duration {
 	if v, err := time.ParseDuration(env(name, "")); err == nil {
 		return v
@@ -94,6 +102,7 @@ func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("SPORTSAPP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of the TLS proxy whose X-Forwarded-For/-Proto/-Host are believed (SPORTSAPP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OpsAddr, "ops-addr", env("SPORTSAPP_OPS_ADDR", "127.0.0.1:0"), "loopback address of the control endpoint the restore command uses (SPORTSAPP_OPS_ADDR)")
 	fs.DurationVar(&c.AnalyticsInterval, "analytics-interval", envDuration("SPORTSAPP_ANALYTICS_INTERVAL", time.Minute), "how often the analytics collector re-reads the organizations that changed; figures are at most this old plus one pass (0 turns it off) (SPORTSAPP_ANALYTICS_INTERVAL)")
+	fs.BoolVar(&c.KeepPages, "keep-pages", envBool("SPORTSAPP_KEEP_PAGES", true), "keep the bodies of the admin dashboard and members' homes until the organization's database changes (SPORTSAPP_KEEP_PAGES; false renders them on every request)")
 	fs.IntVar(&c.Readers, "readers", envInt("SPORTSAPP_READERS", 4), "read connections per open organization database (SPORTSAPP_READERS)")
 	fs.DurationVar(&c.LogFlush, "log-flush", envDuration("SPORTSAPP_LOG_FLUSH", logging.DefaultEvery), "write info lines to the log in batches, at least this often (64 KiB at most; warnings and errors at once); 0 writes every line at once (SPORTSAPP_LOG_FLUSH)")
 }

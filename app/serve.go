@@ -228,6 +228,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		TrustedProxies: cfg.trustedProxies(),
 		CSRFKey:        csrfKey,
 		Metrics:        m,
+		KeepPages:      cfg.KeepPages,
 	})
 	if err != nil {
 		return err

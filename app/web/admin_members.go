@@ -1,10 +1,12 @@
 package web
 
 import (
-	"github.com/a-h/templ"
+	"context"
 	"html/template"
 	"strconv"
+	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sportsapp/app/account"
@@ -42,30 +44,38 @@ const dashboardFeed = 10
 // database three times: the figures with the charts' weekly data
 // (AdminDashboard), the upcoming events (also the capacity chart) and the
 // two feeds (AdminDashboardActivity); the settings come from their cache.
+// The body, charts included, is the same for every admin of the
+// organization and kept until its database changes (renderKept), so most
+// views of the dashboard run none of them.
 func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
 		return err
 	}
-	ctx, q := c.UserContext(), sc.Q()
+	ctx := c.UserContext()
 	st, err := s.settings.Get(ctx, sc)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	today := st.Today(now).Format(settings.DateLayout)
-	version := sc.Version() // before reading: a write meanwhile makes kept charts stale
-	charts, kept := keptCharts(sc.Org.ID, version, st.SeasonName, today, now)
-	withCharts := int64(1)
-	if kept {
-		withCharts = 0
-	}
-	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName, WithCharts: withCharts})
+	p := s.pageFor(c, "Administration")
+	k := pageKey{org: sc.Org.ID, name: "admin/dashboard", path: c.Path()}
+	return s.renderKept(c, sc, k, today, p, func() (templ.Component, error) {
+		v, err := s.dashboardOf(ctx, sc, st, p, now, today)
+		return adminDashboard(v), err
+	})
+}
+
+// dashboardOf reads the admin dashboard's figures, lists and charts.
+func (s *Server) dashboardOf(ctx context.Context, sc *tenant.Scope, st settings.Settings, p page, now time.Time, today string) (adminDashboardView, error) {
+	q := sc.Q()
+	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName, WithCharts: 1})
 	if err != nil {
-		return err
+		return adminDashboardView{}, err
 	}
 	v := adminDashboardView{
-		page:    s.pageFor(c, "Administration"),
+		page:    p,
 		Members: f.Members, Admins: f.Admins, Pending: f.PendingInvitations,
 		ActiveMembers: f.ActiveMemberships, PendingPayments: f.PendingPayments, Teams: f.Teams,
 		Checklist: s.onboarding.ChecklistOf(sc.Org, onboarding.Facts{
@@ -73,22 +83,18 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 		}),
 	}
 	if v.Upcoming, err = event.Upcoming(ctx, sc, today, 5); err != nil {
-		return err
+		return v, err
 	}
-	if !kept {
-		weekly, err := weeklyChartsOf(st, now, f.MembershipSlots, f.RevenueSlots)
-		if err != nil {
-			return err
-		}
-		if charts, err = s.renderCharts(dashboardCharts{weeklyCharts: weekly, Capacity: capacityOf(v.Upcoming)}); err != nil {
-			return err
-		}
-		keepCharts(sc.Org.ID, chartsEntry{version: version, at: now, season: st.SeasonName, today: today, html: charts})
+	weekly, err := weeklyChartsOf(st, now, f.MembershipSlots, f.RevenueSlots)
+	if err != nil {
+		return v, err
 	}
-	v.Charts = charts
+	if v.Charts, err = s.renderCharts(dashboardCharts{weeklyCharts: weekly, Capacity: capacityOf(v.Upcoming)}); err != nil {
+		return v, err
+	}
 	feed, err := q.AdminDashboardActivity(ctx, dashboardFeed)
 	if err != nil {
-		return err
+		return v, err
 	}
 	for _, r := range feed {
 		switch r.Kind {
@@ -98,7 +104,7 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 			v.Audit = append(v.Audit, orgdb.AuditLog{ID: r.ID, At: r.At, Actor: r.Who, Action: r.What, Subject: r.Subject, Detail: r.Detail, Ip: r.Ip})
 		}
 	}
-	return s.render(c, fiber.StatusOK, "admin/dashboard", v)
+	return v, nil
 }
 
 type memberRowView struct {

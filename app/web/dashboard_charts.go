@@ -6,13 +6,11 @@ import (
 	"html/template"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"sportsapp/app/event"
 	"sportsapp/app/money"
 	"sportsapp/app/settings"
-	"sportsapp/app/tenant"
 )
 
 // The admin dashboard's charts (issue 16): memberships activated and
@@ -22,9 +20,10 @@ import (
 // with its figures as a table. The data costs no query of its own:
 // AdminDashboard returns the season's activity per quarter hour, added up
 // here per week in the organization's time zone, and the events are the
-// dashboard's upcoming list. The rendered charts are kept (chartsCache)
-// while the organization's database does not change, so most views of the
-// dashboard neither read the season's activity nor render the charts.
+// dashboard's upcoming list. The dashboard's body, charts included, is kept
+// while the organization's database does not change (renderKept), so most
+// views of the dashboard neither read the season's activity nor render the
+// charts.
 // TestDashboardChartsMatchTheLists compares every figure with the members
 // list, the payments history and the events' participant lists.
 
@@ -195,57 +194,6 @@ func weeklyOf(id, title, unit string, start time.Time, values []int64, text func
 
 // svgNumber writes a coordinate with one decimal.
 func svgNumber(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
-// chartsCacheTTL bounds how long kept charts are shown without a change
-// this process can see (another process writing to the org's file).
-const chartsCacheTTL = time.Minute
-
-// chartsCacheMax bounds the organizations whose charts are kept.
-const chartsCacheMax = 10000
-
-// chartsCache keeps each organization's rendered charts with the version
-// of its database they were computed from (tenant.Version: the same open
-// file, no write since), the season and the day: a confirmed payment, a
-// registration, a settings change or a new day computes them again. Most
-// views of the dashboard then neither read the season's activity nor
-// render the charts.
-var chartsCache = struct {
-	sync.Mutex
-	entries map[string]chartsEntry
-}{entries: map[string]chartsEntry{}}
-
-type chartsEntry struct {
-	version       tenant.Version
-	at            time.Time
-	season, today string
-	html          template.HTML
-}
-
-// keptCharts returns org's kept charts, if they are still right.
-func keptCharts(org string, v tenant.Version, season, today string, now time.Time) (template.HTML, bool) {
-	chartsCache.Lock()
-	defer chartsCache.Unlock()
-	e, ok := chartsCache.entries[org]
-	if !ok || e.version != v || e.season != season || e.today != today || now.Sub(e.at) >= chartsCacheTTL || now.Before(e.at) {
-		return "", false
-	}
-	return e.html, true
-}
-
-// keepCharts keeps org's charts.
-func keepCharts(org string, e chartsEntry) {
-	chartsCache.Lock()
-	defer chartsCache.Unlock()
-	if len(chartsCache.entries) >= chartsCacheMax {
-		for k := range chartsCache.entries { // map order: random enough
-			delete(chartsCache.entries, k)
-			if len(chartsCache.entries) < chartsCacheMax*9/10 {
-				break
-			}
-		}
-	}
-	chartsCache.entries[org] = e
-}
 
 // renderCharts renders the charts section (admin/_charts).
 func (s *Server) renderCharts(ch dashboardCharts) (template.HTML, error) {

@@ -94,7 +94,7 @@ func newEnvWith(t testing.TB, opt envOptions) *env {
 		Registry: reg, Resolver: tenant.NewResolver("localhost", reg, 0), Pool: pool, Logger: log,
 		Accounts: accounts, Super: &superadmin.Service{DB: db}, Settings: sets,
 		LoginAttempts: opt.LoginAttempts, MailConfigured: opt.Mail != nil, TrustedProxies: opt.TrustedProxies,
-		Metrics: opt.Metrics,
+		Metrics: opt.Metrics, KeepPages: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"github.com/a-h/templ"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sportsapp/app/db/orgdb"
@@ -93,7 +93,8 @@ const homeUpcoming = 3
 // buy or renew it, and their upcoming registrations. It reads
 // the database three times: the latest membership, the teams, and the
 // registrations with the upcoming events (MemberHomeEvents); the settings
-// come from their cache.
+// come from their cache. The body is kept until the organization's
+// database changes (renderKept).
 func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	sc, err := tenant.From(c.UserContext())
 	if err != nil {
@@ -120,27 +121,38 @@ func (s *Server) handleOrgHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v.SeasonName = st.SeasonName
-	if v.Membership, err = membership.Latest(ctx, sc, u.ID); err != nil {
-		return err
-	}
 	today := st.Today(s.now()).Format(settings.DateLayout)
-	events, err := sc.Q().MemberHomeEvents(ctx, orgdb.MemberHomeEventsParams{UserID: u.ID, Today: today, Upcoming: homeUpcoming})
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		he := homeEvent{EventName: e.EventName, StartsOn: e.StartsOn, Status: e.Status}
-		if e.Kind == "registration" {
-			v.Registrations = append(v.Registrations, he)
-		} else {
-			v.Upcoming = append(v.Upcoming, he)
+	fill := func() (orgHomeView, error) {
+		v.SeasonName = st.SeasonName
+		if v.Membership, err = membership.Latest(ctx, sc, u.ID); err != nil {
+			return v, err
 		}
+		events, err := sc.Q().MemberHomeEvents(ctx, orgdb.MemberHomeEventsParams{UserID: u.ID, Today: today, Upcoming: homeUpcoming})
+		if err != nil {
+			return v, err
+		}
+		for _, e := range events {
+			he := homeEvent{EventName: e.EventName, StartsOn: e.StartsOn, Status: e.Status}
+			if e.Kind == "registration" {
+				v.Registrations = append(v.Registrations, he)
+			} else {
+				v.Upcoming = append(v.Upcoming, he)
+			}
+		}
+		v.Teams, err = team.Mine(ctx, sc, u.ID)
+		return v, err
 	}
-	if v.Teams, err = team.Mine(ctx, sc, u.ID); err != nil {
-		return err
+	if v.Flash != "" { // the body greets only without one: not kept
+		if v, err = fill(); err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusOK, "home/org", v)
 	}
-	return s.render(c, fiber.StatusOK, "home/org", v)
+	k := pageKey{org: sc.Org.ID, name: "home/org", path: c.Path(), user: u.ID}
+	return s.renderKept(c, sc, k, today, v.page, func() (templ.Component, error) {
+		v, err := fill()
+		return orgHome(v), err
+	})
 }
 
 type platformHomeView struct {

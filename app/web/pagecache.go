@@ -3,10 +3,12 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"sportsapp/app/auth"
@@ -48,19 +50,28 @@ type pageKey struct {
 	org  string // the organization's id
 	name string // the template
 	path string
+	user int64 // whose page it is (kept bodies of signed-in pages); 0 for every visitor
 }
 
 type cachedPage struct {
 	org     tenant.Org
 	version tenant.Version
+	day     string // the organization's day it was rendered on, if the page shows what is coming up
 	at      time.Time
 	body    []byte
 	etag    string
 }
 
-// pageCache holds the rendered anonymous pages.
+// keptBodiesMax bounds the signed-in pages' kept bodies (2 to 6 KB each):
+// one per member who opened their home since the organization last
+// changed, one dashboard per organization.
+const keptBodiesMax = 4096
+
+// pageCache holds rendered pages (Server.pages) or pages' bodies
+// (Server.bodies).
 type pageCache struct {
-	disabled bool // to measure what it saves (benchmarks)
+	disabled bool // to measure what it saves (benchmarks), or turned off (Deps.KeepPages)
+	max      int  // entries at most; 0 is pageCacheMax
 
 	mu      sync.Mutex
 	entries map[pageKey]*cachedPage
@@ -68,11 +79,11 @@ type pageCache struct {
 	misses  uint64
 }
 
-func (pc *pageCache) get(k pageKey, org tenant.Org, v tenant.Version, now time.Time) (*cachedPage, bool) {
+func (pc *pageCache) get(k pageKey, org tenant.Org, v tenant.Version, day string, now time.Time) (*cachedPage, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e, ok := pc.entries[k]
-	if ok && (e.org != org || e.version != v || now.Sub(e.at) >= pageCacheTTL || now.Before(e.at)) {
+	if ok && (e.org != org || e.version != v || e.day != day || now.Sub(e.at) >= pageCacheTTL || now.Before(e.at)) {
 		delete(pc.entries, k)
 		ok = false
 	}
@@ -90,10 +101,14 @@ func (pc *pageCache) put(k pageKey, e *cachedPage) {
 	if pc.entries == nil {
 		pc.entries = map[pageKey]*cachedPage{}
 	}
-	if len(pc.entries) >= pageCacheMax {
+	limit := pc.max
+	if limit == 0 {
+		limit = pageCacheMax
+	}
+	if len(pc.entries) >= limit {
 		for old := range pc.entries { // map order: random enough
 			delete(pc.entries, old)
-			if len(pc.entries) < pageCacheMax*9/10 {
+			if len(pc.entries) < limit*9/10 {
 				break
 			}
 		}
@@ -132,7 +147,7 @@ func (s *Server) renderPublic(c *fiber.Ctx, sc *tenant.Scope, name string, view 
 	k := pageKey{org: sc.Org.ID, name: name, path: c.Path()}
 	v := sc.Version() // before rendering: a write during it makes the entry stale
 	now := s.now()
-	e, ok := s.pages.get(k, sc.Org, v, now)
+	e, ok := s.pages.get(k, sc.Org, v, "", now)
 	if !ok {
 		data, err := view()
 		if err != nil {
@@ -172,6 +187,57 @@ func etagMatches(header, etag string) bool {
 	return false
 }
 
+// Signed-in pages whose body is costly and the same until the organization
+// changes (the admin dashboard, a member's home) keep their rendered body
+// in a second pageCache, Server.bodies, under the same rules as the
+// anonymous pages (the same database version, the same registry entry,
+// at most pageCacheTTL old) plus the organization's day, since they show
+// what is coming up. Only the body is kept: the page shell around it (the
+// user's menu, the CSRF token, a flash message) is rendered for every
+// request. A body that shows a flash message's absence ("Welcome back")
+// is kept only when there is none. A sign-in, a registration, a payment,
+// a settings change (any write to the organization's database from this
+// process) renders them anew at the next request.
+
+// renderKept answers c with page p around the body of page k (kept, or
+// made by body and kept). day is the organization's date the body
+// depends on. An error from body is returned and nothing is kept.
+func (s *Server) renderKept(c *fiber.Ctx, sc *tenant.Scope, k pageKey, day string, p page, body func() (templ.Component, error)) error {
+	v := sc.Version() // before reading: a write meanwhile makes the entry stale
+	now := s.now()
+	if s.bodies.disabled {
+		comp, err := body()
+		if err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusOK, k.name, componentPage{page: p, comp: comp})
+	}
+	e, ok := s.bodies.get(k, sc.Org, v, day, now)
+	if !ok {
+		comp, err := body()
+		if err != nil {
+			return err
+		}
+		buf := getBuffer()
+		defer putBuffer(buf)
+		if err := comp.Render(c.UserContext(), buf); err != nil {
+			return fmt.Errorf("render %s: %w", k.name, err)
+		}
+		e = &cachedPage{org: sc.Org, version: v, day: day, at: now, body: append([]byte(nil), buf.Bytes()...)}
+		s.bodies.put(k, e)
+	}
+	return s.render(c, fiber.StatusOK, k.name, componentPage{page: p, comp: rawHTML(e.body)})
+}
+
+// componentPage is a page whose body is already a component (kept, or
+// made for this request).
+type componentPage struct {
+	page
+	comp templ.Component
+}
+
+func (v componentPage) body() templ.Component { return v.comp }
+
 // PageCacheStats are the page cache's counters.
 type PageCacheStats struct {
 	Entries      int
@@ -179,8 +245,13 @@ type PageCacheStats struct {
 }
 
 // PageCacheStats returns the page cache's counters (tests, metrics).
-func (s *Server) PageCacheStats() PageCacheStats {
-	s.pages.mu.Lock()
-	defer s.pages.mu.Unlock()
-	return PageCacheStats{Entries: len(s.pages.entries), Hits: s.pages.hits, Misses: s.pages.misses}
+func (s *Server) PageCacheStats() PageCacheStats { return s.pages.stats() }
+
+// KeptBodyStats returns the counters of the signed-in pages' kept bodies.
+func (s *Server) KeptBodyStats() PageCacheStats { return s.bodies.stats() }
+
+func (pc *pageCache) stats() PageCacheStats {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return PageCacheStats{Entries: len(pc.entries), Hits: pc.hits, Misses: pc.misses}
 }

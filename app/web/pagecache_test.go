@@ -168,16 +168,20 @@ func TestPageCacheEntryValidity(t *testing.T) {
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	var v tenant.Version
 	pc.put(k, &cachedPage{org: org, version: v, at: now, body: []byte("page")})
-	if _, ok := pc.get(k, org, v, now.Add(pageCacheTTL-time.Second)); !ok {
+	if _, ok := pc.get(k, org, v, "", now.Add(pageCacheTTL-time.Second)); !ok {
 		t.Fatal("a fresh entry was not served")
 	}
 	renamed := org
 	renamed.Name = "Quadball Canada (QC)"
-	if _, ok := pc.get(k, renamed, v, now); ok {
+	if _, ok := pc.get(k, renamed, v, "", now); ok {
 		t.Error("served for a renamed organization")
 	}
+	pc.put(k, &cachedPage{org: org, version: v, day: "2026-11-29", at: now, body: []byte("page")})
+	if _, ok := pc.get(k, org, v, "2026-11-30", now); ok {
+		t.Error("served on the next day")
+	}
 	pc.put(k, &cachedPage{org: org, version: v, at: now, body: []byte("page")})
-	if _, ok := pc.get(k, org, v, now.Add(pageCacheTTL)); ok {
+	if _, ok := pc.get(k, org, v, "", now.Add(pageCacheTTL)); ok {
 		t.Error("served after its TTL")
 	}
 }
@@ -198,4 +202,66 @@ func htmxToken(t *testing.T, page string) string {
 		t.Fatalf("hx-headers %q: %v", raw, err)
 	}
 	return h["X-CSRF-Token"]
+}
+
+// A signed-in page's kept body is served to the same person (the member
+// home) or the same organization's admins (the dashboard) until the
+// organization's database changes, always inside a page shell rendered
+// for the request: another member never gets someone's home, a second
+// admin sees their own menu, a flash message is never kept, and a write
+// shows at the next request.
+func TestKeptBodiesOfSignedInPages(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	e := w.env
+	second := e.user(w.a, "second@example.org", "Sam Second", account.RoleAdmin, testPassword)
+	member, target := w.session(w.a, w.member), w.session(w.a, w.target)
+	admin, admin2 := w.session(w.a, w.admin), w.session(w.a, second)
+	cookie := func(sid string) []string { return []string{"Cookie", auth.SessionCookie + "=" + sid} }
+	get := func(path, sid string, more ...string) string {
+		t.Helper()
+		res := e.get(qcHost, path, append(cookie(sid), more...)...)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		return body(t, res)
+	}
+	counts := func() (hits, misses uint64) { st := e.srv.KeptBodyStats(); return st.Hits, st.Misses }
+
+	get("/", member)
+	h0, m0 := counts()
+	page := get("/", member)
+	if h, m := counts(); h != h0+1 || m != m0 || !strings.Contains(page, "Welcome back, Mia Member.") {
+		t.Fatalf("the member's second visit: hits %d -> %d, misses %d -> %d", h0, h, m0, m)
+	}
+	if page := get("/", target); !strings.Contains(page, "Welcome back, Tom Target.") || strings.Contains(page, "Mia Member") {
+		t.Error("another member got the first one's home")
+	}
+
+	get("/admin", admin)
+	h0, _ = counts()
+	page = get("/admin", admin2)
+	if h, _ := counts(); h != h0+1 {
+		t.Errorf("the second admin's dashboard was not the kept one (hits %d -> %d)", h0, h)
+	}
+	if !strings.Contains(page, "Sam Second") || strings.Contains(page, "Ada Admin") || htmxToken(t, page) == "" {
+		t.Error("the kept dashboard was not shown in the second admin's own page shell")
+	}
+
+	h0, m0 = counts()
+	page = get("/", member, "Cookie", flashName+"="+url.QueryEscape("Saved."))
+	if h, m := counts(); h != h0 || m != m0 || !strings.Contains(page, "Saved.") || strings.Contains(page, "Welcome back") {
+		t.Errorf("with a flash message: hits %d -> %d, misses %d -> %d (want neither)", h0, h, m0, m)
+	}
+
+	w.newEvent("Summer Cup", 10)
+	_, m0 = counts()
+	if page := get("/", member); !strings.Contains(page, "Summer Cup") {
+		t.Error("the member's home does not show the event created since")
+	}
+	if page := get("/admin", admin); !strings.Contains(page, "Summer Cup") {
+		t.Error("the dashboard does not show the event created since")
+	}
+	if _, m := counts(); m != m0+2 {
+		t.Errorf("after a write: misses %d -> %d, want both pages rendered anew", m0, m)
+	}
 }

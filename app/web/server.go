@@ -58,6 +58,7 @@ type Server struct {
 	signins        *auth.Throttle // failed sign-ins per account
 	metrics        *metrics.Metrics
 	pages          pageCache // anonymous public pages (pagecache.go)
+	bodies         pageCache // signed-in pages' kept bodies (pagecache.go)
 	analytics      *analytics.Reader
 	now            func() time.Time
 }
@@ -106,6 +107,10 @@ type Deps struct {
 	// Metrics, if set, records every request (by route pattern) and feeds
 	// the console's system page; nil serves without instrumentation.
 	Metrics *metrics.Metrics
+	// KeepPages keeps the bodies of the costly signed-in pages (the admin
+	// dashboard, a member's home) until the organization's database
+	// changes (pagecache.go); false renders them for every request.
+	KeepPages bool
 }
 
 // New builds the server, its middleware and its routes.
@@ -138,6 +143,8 @@ func New(d Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	s.metrics = d.Metrics
+	s.bodies.disabled = !d.KeepPages
+	s.bodies.max = keptBodiesMax
 	s.analytics = d.Analytics
 	if s.analytics == nil && d.Super != nil {
 		s.analytics = &analytics.Reader{Platform: d.Super.DB, Registry: d.Registry}

@@ -306,3 +306,19 @@ func BenchmarkAdminDashboardNoCaches(b *testing.B) {
 	w.srv.settings.TTL = time.Nanosecond
 	w.bench(b, "/admin", w.adminSID)
 }
+
+// BenchmarkMemberHomeNotKept: the member home read and rendered on every
+// request (no kept body).
+func BenchmarkMemberHomeNotKept(b *testing.B) {
+	w := newWarmSite(b)
+	w.srv.bodies.disabled = true
+	w.bench(b, "/", w.memberSID)
+}
+
+// BenchmarkAdminDashboardNotKept: the dashboard read and rendered on every
+// request (no kept body).
+func BenchmarkAdminDashboardNotKept(b *testing.B) {
+	w := newWarmSite(b)
+	w.srv.bodies.disabled = true
+	w.bench(b, "/admin", w.adminSID)
+}
