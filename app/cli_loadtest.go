@@ -30,7 +30,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	only := fs.String("only", "", "comma-separated measures to run (default all): "+strings.Join(loadtest.Measures, ","))
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the app runs to this file")
 	fs.StringVar(&cfg.MemProfile, "memprofile", "", "write a heap profile after the last app run to this file")
-	fs.DurationVar(&cfg.Idle, "idle", 10*time.Second, "how long measure 6 watches the idle server")
+	fs.DurationVar(&cfg.Idle, "idle", 40*time.Second, "how long measure 6 watches the idle server (the pool shrinks an org's memory after 30 s quiet)")
 	fs.IntVar(&cfg.Cold, "cold", 20, "cold organizations requested per server start (measure 5)")
 	fs.DurationVar(&cfg.SyncWait, "sync-wait", 3*time.Minute, "after each start, wait at most this long for every replica to be in sync")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "the server's log level (its log goes to <data-dir>/server.log)")

@@ -314,7 +314,7 @@ func (h *harness) idle(ctx context.Context) {
 		return
 	}
 	s1 := sample()
-	h.res.idle = append(h.res.idle, idleSample{after: s1, core: float64(s1.CPU-s0.CPU) / float64(time.Since(t0))})
+	h.res.idle = append(h.res.idle, idleSample{before: s0, after: s1, core: float64(s1.CPU-s0.CPU) / float64(time.Since(t0))})
 }
 
 // flood sends anonymous GETs without cookies (the home page and the

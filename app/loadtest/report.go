@@ -31,8 +31,8 @@ type pairs struct{ app, base []runResult }
 type coldSample struct{ cold, warm time.Duration }
 
 type idleSample struct {
-	after procSample
-	core  float64 // CPU time / wall time: 1 is one core busy
+	before, after procSample // at the start and the end of the watch
+	core          float64    // CPU time / wall time: 1 is one core busy
 }
 
 type startSample struct {
@@ -189,7 +189,8 @@ func rows(cfg *Config, res *results) []row {
 		}
 		idle.Result = fmt.Sprintf("%.1f%% core", 100*last.core)
 		idle.RSS, idle.FDs = mb(last.after.RSS), strconv.Itoa(last.after.FDs)
-		idle.Note = fmt.Sprintf("%s watched after the load, last start shown; CPU by start: %s", cfg.Idle, strings.Join(cores, " "))
+		idle.Note = fmt.Sprintf("%s watched after the load, last start shown (RSS %s MB, %d fds 2 s after the load; open orgs shrink after 30 s quiet); CPU by start: %s",
+			cfg.Idle, mb(last.before.RSS), last.before.FDs, strings.Join(cores, " "))
 	}
 	add(MeasureIdle, idle)
 

@@ -154,6 +154,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return &DB{Path: path, W: w, R: r}, nil
 }
 
+// ShrinkMemory has the writer connection free the memory SQLite can give
+// back (its page cache; PRAGMA shrink_memory). The pool calls it on a
+// database left quiet; the next query reads its pages again.
+func (db *DB) ShrinkMemory(ctx context.Context) error {
+	_, err := db.W.ExecContext(ctx, "PRAGMA shrink_memory")
+	return err
+}
+
 // Close closes the prepared statements and both pools. A clean close of the
 // last connection checkpoints the WAL into the main file.
 func (db *DB) Close() error {

@@ -137,6 +137,53 @@ func TestPoolIdleClose(t *testing.T) {
 	}
 }
 
+// An org left quiet has its writer's memory shrunk once per quiet spell,
+// never while a request holds it, and the shrink does not count as a use:
+// the org still closes when idle.
+func TestPoolShrinksQuietOrgs(t *testing.T) {
+	reg := newRegistry(t)
+	org := createOrgs(t, reg, 1)[0]
+	p := newPool(t, reg, PoolOptions{QuietAfter: 30 * time.Millisecond, IdleTimeout: time.Second})
+	waitFor := func(what string, ok func(PoolStats) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !ok(p.Stats()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: stats %+v", what, p.Stats())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	use := func() {
+		h, err := p.Acquire(context.Background(), org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := h.DB().Reader().QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		h.Release()
+	}
+	h, err := p.Acquire(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := p.Stats().Shrinks; n != 0 {
+		t.Fatalf("shrunk %d times while held", n)
+	}
+	h.Release()
+	waitFor("the first quiet spell", func(s PoolStats) bool { return s.Shrinks == 1 })
+	time.Sleep(100 * time.Millisecond)
+	if n := p.Stats().Shrinks; n != 1 {
+		t.Fatalf("shrunk %d times in one quiet spell", n)
+	}
+	use()
+	waitFor("the second quiet spell", func(s PoolStats) bool { return s.Shrinks == 2 })
+	waitFor("the idle close", func(s PoolStats) bool { return s.IdleClose == 1 })
+}
+
 // Writes to one org while the pool keeps evicting others lose nothing.
 func TestPoolWritesSurviveEviction(t *testing.T) {
 	reg := newRegistry(t)
