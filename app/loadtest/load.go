@@ -62,6 +62,22 @@ func newClient(addr string, concurrency int) *fasthttp.HostClient {
 // what they saw. The heap is collected first so that one run's garbage is
 // not paid for by the next.
 func drive(ctx context.Context, c *fasthttp.HostClient, t target, concurrency int, d time.Duration) runResult {
+	return driveWith(ctx, c, concurrency, d, t.want, func(w int) func(int, *fasthttp.Request) {
+		pick := picker(t.dist, len(t.hosts), uint64(w)+1)
+		return func(i int, req *fasthttp.Request) {
+			req.SetRequestURI(t.paths[i%len(t.paths)])
+			req.SetHost(t.hosts[pick()])
+			if t.cookie != "" {
+				req.Header.Set(fasthttp.HeaderCookie, t.cookie)
+			}
+		}
+	})
+}
+
+// driveWith is drive with the requests built by the function newReq
+// returns for each client goroutine (w), given the request's number (i)
+// and a reset request; a response with status want counts as a success.
+func driveWith(ctx context.Context, c *fasthttp.HostClient, concurrency int, d time.Duration, want int, newReq func(w int) func(i int, req *fasthttp.Request)) runResult {
 	runtime.GC()
 	type part struct {
 		lat                 []time.Duration
@@ -75,7 +91,7 @@ func drive(ctx context.Context, c *fasthttp.HostClient, t target, concurrency in
 	for w := range concurrency {
 		wg.Go(func() {
 			p := &parts[w]
-			pick := picker(t.dist, len(t.hosts), uint64(w)+1)
+			build := newReq(w)
 			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 			defer fasthttp.ReleaseRequest(req)
 			defer fasthttp.ReleaseResponse(resp)
@@ -85,11 +101,7 @@ func drive(ctx context.Context, c *fasthttp.HostClient, t target, concurrency in
 					return
 				}
 				req.Reset()
-				req.SetRequestURI(t.paths[i%len(t.paths)])
-				req.SetHost(t.hosts[pick()])
-				if t.cookie != "" {
-					req.Header.Set(fasthttp.HeaderCookie, t.cookie)
-				}
+				build(i, req)
 				err := c.Do(req, resp)
 				lat := time.Since(now)
 				switch {
@@ -98,10 +110,10 @@ func drive(ctx context.Context, c *fasthttp.HostClient, t target, concurrency in
 					if p.firstErr == "" {
 						p.firstErr = err.Error()
 					}
-				case resp.StatusCode() != t.want:
+				case resp.StatusCode() != want:
 					p.errs++
 					if p.firstErr == "" {
-						p.firstErr = fmt.Sprintf("status %d on %s%s", resp.StatusCode(), req.Host(), req.RequestURI())
+						p.firstErr = fmt.Sprintf("status %d on %s %s%s", resp.StatusCode(), req.Header.Method(), req.Host(), req.RequestURI())
 					}
 				default:
 					p.ok++

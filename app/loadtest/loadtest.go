@@ -36,10 +36,11 @@ const (
 	MeasureIdle      = "idle"      // idle server: RSS, fds, CPU
 	MeasureStartup   = "startup"   // serve's start to the first answered request
 	MeasureFlood     = "flood"     // cookieless anonymous GET flood: RSS before and after
+	MeasureWrites    = "writes"    // writes per second on one org and across orgs, replication's catch-up
 )
 
 // Measures lists every measure in the table's order.
-var Measures = []string{MeasureAnonymous, MeasureMember, MeasureAdmin, MeasureOrgs, MeasureCold, MeasureIdle, MeasureStartup, MeasureFlood}
+var Measures = []string{MeasureAnonymous, MeasureMember, MeasureAdmin, MeasureOrgs, MeasureCold, MeasureIdle, MeasureStartup, MeasureFlood, MeasureWrites}
 
 // Config is one load test.
 type Config struct {
@@ -130,6 +131,12 @@ func Run(ctx context.Context, cfg Config) error {
 	} else {
 		fmt.Fprintf(cfg.Progress, "  built in %.1f s\n", d.BuildSeconds)
 	}
+	if cfg.wants(MeasureWrites) && writeOrgs(&cfg) > 0 {
+		fmt.Fprintf(cfg.Progress, "  a writer member in %s (once per data set)\n", count(writeOrgs(&cfg), "light org"))
+		if err := ensureWriters(ctx, d, slugs(cfg.Orgs)[1:1+writeOrgs(&cfg)]); err != nil {
+			return err
+		}
+	}
 	runtime.GC()
 	debug.FreeOSMemory() // the build's garbage is not the server's
 	logf, err := os.Create(filepath.Join(cfg.Dir, serverLog))
@@ -146,7 +153,7 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg: &cfg, data: d, log: logf, slugs: slugs(cfg.Orgs),
 		bare: newClient(bare.addr, cfg.Concurrency), bareHost: "bare.localhost",
 		prof: &cpuProfiles{path: cfg.CPUProfile},
-		res:  &results{before: sample(), loadBefore: loadAverage(), pairs: map[string]*pairs{}, notes: map[string][]string{}},
+		res:  &results{before: sample(), loadBefore: loadAverage(), pairs: map[string]*pairs{}, notes: map[string][]string{}, writes: map[string][]writeSample{}},
 	}
 	defer h.bare.CloseIdleConnections()
 	for r := range cfg.Runs {
@@ -244,6 +251,9 @@ func (h *harness) run(ctx context.Context, r int) error {
 	}
 	if cfg.wants(MeasureFlood) {
 		h.flood(ctx, app)
+	}
+	if cfg.wants(MeasureWrites) {
+		h.writesRuns(ctx, app)
 	}
 	return ctx.Err()
 }

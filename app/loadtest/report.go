@@ -23,7 +23,8 @@ type results struct {
 	idle       []idleSample
 	starts     []startSample
 	floods     []floodSample
-	notes      map[string][]string // problems, by measure
+	writes     map[string][]writeSample // by writesOne, writesMany
+	notes      map[string][]string      // problems, by measure
 }
 
 type pairs struct{ app, base []runResult }
@@ -236,7 +237,37 @@ func rows(cfg *Config, res *results) []row {
 			mb(f.before.RSS), mb(f.after.RSS), rate(float64(f.run.OK)), strings.Join(grew, " "), setCookie)
 	}
 	add(MeasureFlood, flood)
+	add(MeasureWrites, writesRow("9 writes, one org", res.writes[writesOne]))
+	add(MeasureWrites, writesRow("10 writes, many orgs", res.writes[writesMany]))
 	return out
+}
+
+// writesRow summarizes one writes measure: the median writes per second
+// over the runs, the last run's latencies, and replication's catch-up.
+func writesRow(title string, samples []writeSample) row {
+	r := row{Measure: title, Goal: "reported", Result: "not measured"}
+	if len(samples) == 0 {
+		return r
+	}
+	var rates []float64
+	var catch []string
+	for _, s := range samples {
+		rates = append(rates, s.run.RPS())
+		if s.synced {
+			catch = append(catch, fmt.Sprintf("%.1f", s.catchUp.Seconds()))
+		} else {
+			catch = append(catch, fmt.Sprintf(">%.0f", s.catchUp.Seconds()))
+		}
+	}
+	last := samples[len(samples)-1]
+	r.Result = rate(median(rates)) + " writes/s"
+	r.RPS = rate(last.run.RPS())
+	r.P50, r.P99 = ms(last.run.P(50)), ms(last.run.P(99))
+	r.RSS, r.FDs = mb(last.run.After.RSS), strconv.Itoa(last.run.After.FDs)
+	shipped := float64(last.replica) / (last.run.Elapsed + last.catchUp).Seconds()
+	r.Note = fmt.Sprintf("POST /profile on %s; replicas in sync after the run (s, by start): %s; the replica grew %s MB, %s MB/s over the run and the catch-up",
+		count(last.orgs, "org"), strings.Join(catch, " "), mb(last.replica), strconv.FormatFloat(shipped/(1<<20), 'f', 2, 64))
+	return r
 }
 
 // printReport writes the header that says what was measured, the table

@@ -25,10 +25,7 @@ func signIn(ctx context.Context, port, slug string, who credentials, check strin
 	if err != nil {
 		return "", err
 	}
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, network, "127.0.0.1:"+port) // *.localhost is this machine
-	}}
+	tr := &http.Transport{DialContext: dialLoopback(port)}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -81,6 +78,18 @@ func signIn(ctx context.Context, port, slug string, who credentials, check strin
 }
 
 // page GETs a URL and parses the HTML.
+// dialLoopback dials the server's port on this machine, whatever the
+// *.localhost host name.
+func dialLoopback(port string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, "127.0.0.1:"+port)
+	}
+}
+
+// documentOf parses an HTML page.
+func documentOf(r io.Reader) (*goquery.Document, error) { return goquery.NewDocumentFromReader(r) }
+
 func page(ctx context.Context, c *http.Client, u string) (*goquery.Document, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
