@@ -313,12 +313,17 @@ func (h *harness) cold(app *appServer, r int) {
 }
 
 // idle watches the server with no requests for cfg.Idle, after a short
-// settle: the process's RSS, descriptors and CPU use.
+// settle: the process's RSS, descriptors and CPU use. The heap is
+// collected and returned to the system first, as the flood measure does:
+// the harness's own garbage (the runs' latencies, its clients' buffers) is
+// not the server's, and Go's scavenger would return it within minutes.
 func (h *harness) idle(ctx context.Context) {
 	fmt.Fprintf(h.cfg.Progress, "  idle for %s\n", h.cfg.Idle)
 	if sleep(ctx, 2*time.Second) != nil {
 		return
 	}
+	runtime.GC()
+	debug.FreeOSMemory()
 	s0, t0 := sample(), time.Now()
 	if sleep(ctx, h.cfg.Idle) != nil {
 		return
