@@ -246,8 +246,14 @@ func startServer(t *testing.T, dir string, extra ...string) string {
 		cancel()
 		<-done
 	})
+	// Started: the control endpoint published and the HTTP listener
+	// accepting (serve publishes the endpoint before it listens).
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(dir, ".ops.json")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, ".ops.json")); err != nil {
+			continue
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
 			return addr
 		}
 	}
