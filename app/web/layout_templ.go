@@ -18,7 +18,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // pageShell is the layout every full page is rendered into: content is
 // the page's body.
-func pageShell(l layoutView, a assetSet, content templ.Component) templ.Component {
+func pageShell(l page, a assetSet, content templ.Component) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -266,7 +266,7 @@ func pageShell(l layoutView, a assetSet, content templ.Component) templ.Componen
 
 // siteMenu is the top menu's links: what a member, an org admin, an
 // operator or a visitor can go to.
-func siteMenu(l layoutView) templ.Component {
+func siteMenu(l page) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

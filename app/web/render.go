@@ -109,29 +109,8 @@ func (p page) layoutPage() page { return p }
 // paged is every full-page view.
 type paged interface{ layoutPage() page }
 
-// layoutView is the layout's data: the page's fields, copied flat.
-type layoutView struct {
-	Title, SiteName string
-	IsOrg           bool
-	CSRF            string
-	User            *account.User
-	Admin           *superadmin.Admin
-	Flash           string
-	Path            string
-	Lost            bool
-}
-
-func layoutOf(p page) layoutView {
-	return layoutView{Title: p.Title, SiteName: p.SiteName, IsOrg: p.IsOrg, CSRF: p.CSRF,
-		User: p.User, Admin: p.Admin, Flash: p.Flash, Path: p.Path, Lost: p.Lost}
-}
-
-// Here and Section are page's, for the layout's menus.
-func (l layoutView) Here(href string) bool    { return page{Path: l.Path}.Here(href) }
-func (l layoutView) Section(href string) bool { return page{Path: l.Path}.Section(href) }
-
 // windowTitle is the page's title and, on an org host, the org's name.
-func (l layoutView) windowTitle() string {
+func (l page) windowTitle() string {
 	if l.SiteName == "" {
 		return l.Title
 	}
@@ -139,14 +118,14 @@ func (l layoutView) windowTitle() string {
 }
 
 // brand is what the top left corner says: the org, or the platform.
-func (l layoutView) brand() string {
+func (l page) brand() string {
 	if l.SiteName == "" {
 		return "Sports registration platform"
 	}
 	return l.SiteName
 }
 
-func (l layoutView) footer() string {
+func (l page) footer() string {
 	if l.IsOrg {
 		return l.SiteName + " · Registration and membership platform"
 	}
@@ -239,7 +218,7 @@ func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 		return nil
 	}
 	if tp, ok := view.(templPage); ok {
-		if err := pageShell(layoutOf(tp.layoutPage()), s.assets, tp.body()).Render(context.Background(), out); err != nil {
+		if err := pageShell(tp.layoutPage(), s.assets, tp.body()).Render(context.Background(), out); err != nil {
 			return fmt.Errorf("render %s: %w", name, err)
 		}
 		return nil
@@ -253,7 +232,7 @@ func (s *Server) renderHTML(out *bytes.Buffer, name string, view any) error {
 	if err := s.execute(body, name, view); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	if err := pageShell(layoutOf(p.layoutPage()), s.assets, rawHTML(body.Bytes())).Render(context.Background(), out); err != nil {
+	if err := pageShell(p.layoutPage(), s.assets, rawHTML(body.Bytes())).Render(context.Background(), out); err != nil {
 		return fmt.Errorf("render %s in the layout: %w", name, err)
 	}
 	return nil
