@@ -70,7 +70,7 @@ func (s *Server) handleAdminDashboard(c *fiber.Ctx) error {
 // dashboardOf reads the admin dashboard's figures, lists and charts.
 func (s *Server) dashboardOf(ctx context.Context, sc *tenant.Scope, st settings.Settings, p page, now time.Time, today string) (adminDashboardView, error) {
 	q := sc.Q()
-	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName, WithCharts: 1})
+	f, err := q.AdminDashboard(ctx, orgdb.AdminDashboardParams{Today: today, Now: now.UTC(), SeasonName: st.SeasonName})
 	if err != nil {
 		return adminDashboardView{}, err
 	}

@@ -20,22 +20,21 @@ SELECT
     (SELECT count(*) FROM (SELECT accepted_at, revoked_at, expires_at FROM invitations ORDER BY created_at DESC, id DESC LIMIT 100)
         WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?2) AS pending_invitations,
     (SELECT count(*) FROM settings_versions WHERE saved_by_id IS NOT NULL) AS settings_saved_by_members,
-    CAST(CASE WHEN CAST(?3 AS INTEGER) = 1 THEN (SELECT json_group_array(json_array(slot, n)) FROM (
+    CAST((SELECT json_group_array(json_array(slot, n)) FROM (
         SELECT unixepoch(b.activated_at) / 900 * 900 AS slot, count(*) AS n
-        FROM memberships b WHERE b.season_name = ?4 AND b.status = 'active' AND b.activated_at IS NOT NULL
-        GROUP BY slot)) ELSE '' END AS TEXT) AS membership_slots,
-    CAST(CASE WHEN CAST(?3 AS INTEGER) = 1 THEN (SELECT json_group_array(json_array(slot, currency, n, cents)) FROM (
+        FROM memberships b WHERE b.season_name = ?3 AND b.status = 'active' AND b.activated_at IS NOT NULL
+        GROUP BY slot)) AS TEXT) AS membership_slots,
+    CAST((SELECT json_group_array(json_array(slot, currency, n, cents)) FROM (
         SELECT unixepoch(p.decided_at) / 900 * 900 AS slot, p.currency, count(*) AS n,
                sum(COALESCE(p.received_cents, p.amount_cents)) AS cents
         FROM memberships pm CROSS JOIN payments p ON p.membership_id = pm.id
-        WHERE pm.season_name = ?4 AND p.status = 'confirmed'
-        GROUP BY slot, p.currency)) ELSE '' END AS TEXT) AS revenue_slots
+        WHERE pm.season_name = ?3 AND p.status = 'confirmed'
+        GROUP BY slot, p.currency)) AS TEXT) AS revenue_slots
 `
 
 type AdminDashboardParams struct {
 	Today      string
 	Now        time.Time
-	WithCharts int64
 	SeasonName string
 }
 
@@ -62,16 +61,11 @@ type AdminDashboardRow struct {
 // membership_slots, [slot, memberships activated] of the season named
 // (by activated_at, when the payment was confirmed); revenue_slots, [slot,
 // currency, payments, cents received] of the payments confirmed for that
-// season's memberships (by decided_at). Both are empty strings unless
-// with_charts is 1: the handler keeps the charts while the org's database
-// does not change, and asks for them only when it has none.
+// season's memberships (by decided_at). The handler keeps the rendered
+// dashboard while the org's database does not change, so this runs on the
+// first view after a change.
 func (q *Queries) AdminDashboard(ctx context.Context, arg AdminDashboardParams) (AdminDashboardRow, error) {
-	row := q.db.QueryRowContext(ctx, adminDashboard,
-		arg.Today,
-		arg.Now,
-		arg.WithCharts,
-		arg.SeasonName,
-	)
+	row := q.db.QueryRowContext(ctx, adminDashboard, arg.Today, arg.Now, arg.SeasonName)
 	var i AdminDashboardRow
 	err := row.Scan(
 		&i.Members,
