@@ -130,7 +130,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	var pool *tenant.Pool
-	m := newMetrics(mc, a, rep, &pool)
+	var srv *web.Server
+	m := newMetrics(mc, a, rep, &pool, &srv)
 	// Analytics roll-ups (docs/analytics.md): writes mark an org dirty; the
 	// collector re-reads only changed orgs, through the pool's readers.
 	collector := &analytics.Collector{Platform: a.db, Registry: a.reg, Interval: cfg.AnalyticsInterval,
@@ -211,7 +212,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	a.domains.OnFlagged = notifyFlagged(a.reg, a.db, pool, a.outbox, log)
 	go a.domains.Run(ctx, time.Minute, log)
 	a.accounts.Links.Primary = a.domains.Table.PrimaryBySlug // mail links
-	srv, err := web.New(web.Deps{
+	srv, err = web.New(web.Deps{
 		Domains:        a.domains,
 		Registry:       a.reg,
 		Resolver:       tenant.NewResolver(cfg.BaseDomain, a.reg, 30*time.Second),

@@ -10,6 +10,7 @@ import (
 	"sportsapp/app/metrics"
 	"sportsapp/app/replication"
 	"sportsapp/app/tenant"
+	"sportsapp/app/web"
 )
 
 // metricsConfig are serve's monitoring options (docs/monitoring.md).
@@ -38,10 +39,10 @@ func (c *metricsConfig) check() error {
 	return metrics.CheckAddr(c.Addr, c.AllowRemote)
 }
 
-// newMetrics builds the server's metrics over its statistics. pool is read
-// at scrape time (the pool is created after the metrics, which it reports
-// its cold opens to).
-func newMetrics(mc metricsConfig, a *application, rep *replication.Replicator, pool *(*tenant.Pool)) *metrics.Metrics {
+// newMetrics builds the server's metrics over its statistics. pool and srv
+// are read at scrape time (both are created after the metrics, which they
+// report to).
+func newMetrics(mc metricsConfig, a *application, rep *replication.Replicator, pool *(*tenant.Pool), srv *(*web.Server)) *metrics.Metrics {
 	return metrics.New(metrics.Options{
 		SlowQuery: mc.SlowQuery,
 		Log:       a.log,
@@ -52,6 +53,16 @@ func newMetrics(mc metricsConfig, a *application, rep *replication.Replicator, p
 			Mail: func() metrics.MailStats {
 				st := a.outbox.Stats()
 				return metrics.MailStats{Queued: st.Queued, Sent: st.Sent, Failed: st.Failed}
+			},
+			PageCaches: func() []metrics.CacheStats {
+				if *srv == nil {
+					return nil
+				}
+				anon, kept := (*srv).PageCacheStats(), (*srv).KeptBodyStats()
+				return []metrics.CacheStats{
+					{Name: "anonymous", Entries: anon.Entries, Hits: anon.Hits, Misses: anon.Misses},
+					{Name: "kept", Entries: kept.Entries, Hits: kept.Hits, Misses: kept.Misses},
+				}
 			},
 			OrgSize: func(o tenant.Org) int64 {
 				path, err := a.reg.OrgPath(o.ID)

@@ -31,9 +31,24 @@ func TestServeMetricsListener(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
+	_, port, _ := net.SplitHostPort(addr)
+	for range 2 { // the anonymous home: rendered, then from the page cache
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/", nil)
+		req.Host = "quadball-canada.localhost:" + port
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
 	code, text := get("http://" + maddr + "/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d", code)
+	}
+	for _, want := range []string{`sportsapp_page_cache_hits_total{cache="anonymous"} 1`, `sportsapp_page_cache_misses_total{cache="anonymous"} 1`, `sportsapp_page_cache_entries{cache="kept"} 0`} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("/metrics has no %q", want)
+		}
 	}
 	for _, want := range []string{"sportsapp_pool_open ", "sportsapp_replication_databases ", "sportsapp_password_hash_in_use ", "sportsapp_mail_queued ", "go_goroutines ", "process_open_fds ", "litestream_"} {
 		if !strings.Contains(text, want) {
@@ -45,7 +60,6 @@ func TestServeMetricsListener(t *testing.T) {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
-	_, port, _ := net.SplitHostPort(addr)
 	for _, host := range []string{"admin.localhost", "quadball-canada.localhost"} {
 		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/metrics", nil)
 		req.Host = host + ":" + port

@@ -34,6 +34,16 @@ type Sources struct {
 	// OrgSize returns the size of an organization's database file (a
 	// stat), read at each cold open for the usage table; nil: not shown.
 	OrgSize func(tenant.Org) int64
+	// PageCaches returns the page caches' counters (the anonymous pages,
+	// the signed-in pages' kept bodies), read at scrape time.
+	PageCaches func() []CacheStats
+}
+
+// CacheStats are one page cache's figures.
+type CacheStats struct {
+	Name         string // the cache label: "anonymous", "kept"
+	Entries      int
+	Hits, Misses uint64
 }
 
 // MailStats are the mail outbox's figures (mail.Outbox.Stats).

@@ -40,6 +40,32 @@ func (m *Metrics) registerSources() {
 	if r := m.src.Replication; r != nil {
 		m.reg.MustRegister(&replicationCollector{status: r, now: m.now})
 	}
+	if c := m.src.PageCaches; c != nil {
+		m.reg.MustRegister(cacheCollector(c))
+	}
+}
+
+var (
+	descCacheHits    = prometheus.NewDesc("sportsapp_page_cache_hits_total", "Pages (anonymous) or page bodies (kept) served from memory.", []string{"cache"}, nil)
+	descCacheMisses  = prometheus.NewDesc("sportsapp_page_cache_misses_total", "Pages or page bodies rendered because none was kept or it was stale (the organization changed).", []string{"cache"}, nil)
+	descCacheEntries = prometheus.NewDesc("sportsapp_page_cache_entries", "Pages or page bodies kept now.", []string{"cache"}, nil)
+)
+
+// cacheCollector reports the page caches, one label value per cache.
+type cacheCollector func() []CacheStats
+
+func (c cacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descCacheHits
+	ch <- descCacheMisses
+	ch <- descCacheEntries
+}
+
+func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, s := range c() {
+		ch <- prometheus.MustNewConstMetric(descCacheHits, prometheus.CounterValue, float64(s.Hits), s.Name)
+		ch <- prometheus.MustNewConstMetric(descCacheMisses, prometheus.CounterValue, float64(s.Misses), s.Name)
+		ch <- prometheus.MustNewConstMetric(descCacheEntries, prometheus.GaugeValue, float64(s.Entries), s.Name)
+	}
 }
 
 // ReplicationSummary aggregates the replication of every database, so the
