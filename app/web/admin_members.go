@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"strconv"
 	"time"
 
@@ -28,7 +27,7 @@ type adminDashboardView struct {
 	Recent                   []recentRegistration
 	Audit                    []orgdb.AuditLog
 	Checklist                onboarding.Checklist
-	Charts                   template.HTML // admin/_charts, rendered (and kept) by the handler
+	Charts                   dashboardCharts
 }
 
 // recentRegistration is one line of the dashboard's recent registrations.
@@ -89,9 +88,7 @@ func (s *Server) dashboardOf(ctx context.Context, sc *tenant.Scope, st settings.
 	if err != nil {
 		return v, err
 	}
-	if v.Charts, err = s.renderCharts(dashboardCharts{weeklyCharts: weekly, Capacity: capacityOf(v.Upcoming)}); err != nil {
-		return v, err
-	}
+	v.Charts = dashboardCharts{weeklyCharts: weekly, Capacity: capacityOf(v.Upcoming)}
 	feed, err := q.AdminDashboardActivity(ctx, dashboardFeed)
 	if err != nil {
 		return v, err

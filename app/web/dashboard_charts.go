@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"sort"
 	"strconv"
 	"time"
@@ -194,16 +193,6 @@ func weeklyOf(id, title, unit string, start time.Time, values []int64, text func
 
 // svgNumber writes a coordinate with one decimal.
 func svgNumber(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
-// renderCharts renders the charts section (admin/_charts).
-func (s *Server) renderCharts(ch dashboardCharts) (template.HTML, error) {
-	buf := getBuffer()
-	defer putBuffer(buf)
-	if err := s.execute(buf, "admin/_charts", ch); err != nil {
-		return "", fmt.Errorf("render the dashboard's charts: %w", err)
-	}
-	return template.HTML(buf.String()), nil
-}
 
 // orEmptyJSON is s, or an empty array for an empty string.
 func orEmptyJSON(s string) string {

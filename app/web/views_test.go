@@ -38,7 +38,6 @@ var viewSamples = map[string]any{
 	"admin/members":          membersView{page: signedIn, List: sampleList},
 	"admin/member":           sampleMemberDetail,
 	"admin/payments_history": samplePaymentsHistory,
-	"admin/_charts":          sampleCharts,
 	"admin/_members":         sampleList,
 	"admin/_member_row":      sampleList.Rows[0],
 	"admin/invitations":      sampleInvitations,
@@ -156,7 +155,7 @@ var templSamples = map[string]templPage{
 			Types: []settings.MembershipType{{Name: "Adult", PriceCents: 5000, Active: true}}, Currency: "CAD",
 			Events:  []publicEvent{{Name: "Cup", Kind: "tournament", Dates: "1 to 2 January 2027", Venue: "Arena", Registration: "Registration opens 1 December 2026."}},
 			Contact: "info@example.org"}},
-	"admin/dashboard": adminDashboardView{page: signedIn, Members: 3, Admins: 1, Pending: 2, Checklist: sampleChecklist,
+	"admin/dashboard": adminDashboardView{page: signedIn, Members: 3, Admins: 1, Pending: 2, Checklist: sampleChecklist, Charts: sampleCharts,
 		Audit:  []orgdb.AuditLog{{At: time.Now(), Actor: "a@b.org", Action: "user.role", Subject: "c@d.org"}},
 		Recent: []recentRegistration{{MemberName: "Mia", EventName: "Cup", Status: "pending"}}},
 }
