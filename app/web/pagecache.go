@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -224,7 +225,13 @@ func (s *Server) renderKept(c *fiber.Ctx, sc *tenant.Scope, k pageKey, day strin
 			return fmt.Errorf("render %s: %w", k.name, err)
 		}
 		e = &cachedPage{org: sc.Org, version: v, day: day, at: now, body: append([]byte(nil), buf.Bytes()...)}
-		s.bodies.put(k, e)
+		if p.CSRF != "" && bytes.Contains(e.body, []byte(p.CSRF)) {
+			// A form in a kept body would hand this visitor's token to
+			// everyone the body is served to: serve it, never keep it.
+			s.log.Error("a page's body carries the CSRF token: not kept (move the form to a partial or the shell)", "page", k.name)
+		} else {
+			s.bodies.put(k, e)
+		}
 	}
 	return s.render(c, fiber.StatusOK, k.name, componentPage{page: p, comp: rawHTML(e.body)})
 }

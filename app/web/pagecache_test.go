@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"sportsapp/app/account"
 	"sportsapp/app/auth"
@@ -263,5 +266,31 @@ func TestKeptBodiesOfSignedInPages(t *testing.T) {
 	}
 	if _, m := counts(); m != m0+2 {
 		t.Errorf("after a write: misses %d -> %d, want both pages rendered anew", m0, m)
+	}
+}
+
+// A body that carries the request's CSRF token (a form added to a kept
+// page) is served but never kept: it would give one person's token to
+// everyone the body is served to.
+func TestKeptBodyWithATokenIsNotKept(t *testing.T) {
+	w := newWorld(t, envOptions{})
+	e := w.env
+	app := fiber.New()
+	var fctx fasthttp.RequestCtx
+	c := app.AcquireCtx(&fctx)
+	defer app.ReleaseCtx(c)
+	e.scope(w.a, func(sc *tenant.Scope) {
+		p := page{Title: "T", CSRF: "token-of-one-visitor"}
+		k := pageKey{org: sc.Org.ID, name: "test/form", path: "/form", user: 1}
+		form := templ.Raw(`<form method="post"><input type="hidden" name="_csrf" value="token-of-one-visitor"></form>`)
+		if err := e.srv.renderKept(c, sc, k, "2026-11-30", p, func() (templ.Component, error) { return form, nil }); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !strings.Contains(string(fctx.Response.Body()), "token-of-one-visitor") {
+		t.Error("the page was not served")
+	}
+	if st := e.srv.KeptBodyStats(); st.Entries != 0 {
+		t.Errorf("kept %d bodies carrying a token", st.Entries)
 	}
 }
