@@ -115,7 +115,7 @@ func weeklyChartsOf(st settings.Settings, now time.Time, membershipSlots, revenu
 	ch := weeklyCharts{Season: st.SeasonName, From: start.Format(settings.DateLayout), To: start.AddDate(0, 0, 7*(n-1)).Format(settings.DateLayout)}
 
 	var members [][2]int64
-	if err := json.Unmarshal([]byte(orEmptyJSON(membershipSlots)), &members); err != nil {
+	if err := json.Unmarshal([]byte(membershipSlots), &members); err != nil {
 		return ch, fmt.Errorf("membership slots: %w", err)
 	}
 	counts := make([]int64, n)
@@ -125,7 +125,7 @@ func weeklyChartsOf(st settings.Settings, now time.Time, membershipSlots, revenu
 	ch.Memberships = weeklyOf("chart-memberships", "Memberships activated per week", "memberships", start, counts, func(v int64) string { return strconv.FormatInt(v, 10) })
 
 	var revenue [][4]any // slot, currency, payments, cents
-	if err := json.Unmarshal([]byte(orEmptyJSON(revenueSlots)), &revenue); err != nil {
+	if err := json.Unmarshal([]byte(revenueSlots), &revenue); err != nil {
 		return ch, fmt.Errorf("revenue slots: %w", err)
 	}
 	byCurrency := map[string][]int64{}
@@ -193,11 +193,3 @@ func weeklyOf(id, title, unit string, start time.Time, values []int64, text func
 
 // svgNumber writes a coordinate with one decimal.
 func svgNumber(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
-// orEmptyJSON is s, or an empty array for an empty string.
-func orEmptyJSON(s string) string {
-	if s == "" {
-		return "[]"
-	}
-	return s
-}
